@@ -1,0 +1,28 @@
+#!/bin/bash
+# Installs what irqbench needs from Debian's packages, only what is missing:
+# quiet and quick when everything is there.
+set -euo pipefail
+
+PKGS=(
+	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
+	dwarves ccache python3 git
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	qemu-system-x86 qemu-system-arm
+	gnuplot-nox hyperfine shellcheck clang
+	linux-source-6.1
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "irqbench: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

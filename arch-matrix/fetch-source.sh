@@ -1,0 +1,87 @@
+#!/bin/bash
+# fetch-source.sh VERSION: prints the path of an extracted kernel tree for
+# VERSION (6.1, 6.12 or 7.3), extracting it once into the cache.
+# 6.1 comes from this release's linux-source-6.1; newer ones are fetched
+# with apt-get download through a private sources list whose URIs are
+# copied from the machine's own apt configuration.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ver=${1:?usage: fetch-source.sh VERSION}
+case $ver in
+6.1) suites="" ;;
+6.12) suites="trixie" ;;
+7.3) suites="experimental sid" ;;
+*) die "no Debian source package known for kernel $ver (6.1, 6.12, 7.3; or set KSRC)" ;;
+esac
+
+src=$IRQBENCH_CACHE/src/linux-source-$ver
+if [ -f "$src/.irqbench-extracted" ]; then
+	echo "$src"
+	exit 0
+fi
+mkdir -p "$IRQBENCH_CACHE/src"
+
+# The first Debian archive URI (and its key) of the machine's apt sources.
+machine_archive() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^$/ { if (uri && main && !sec) { print uri, key; exit } uri=""; key=""; main=0; sec=0 }
+			/^URIs:/ { uri=$2 }
+			/^Signed-By:/ { key=$2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /-security$/) sec=1 }
+			/^Components:/ { for (i = 2; i <= NF; i++) if ($i == "main") main=1 }
+			END { if (uri && main && !sec) print uri, key }
+		' "$f" | head -n 1
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		awk '$1 == "deb" && $0 !~ /-security/ && / main/ {
+			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list
+	fi
+}
+
+fetch_deb() {
+	local apt=$IRQBENCH_CACHE/apt uri key opts s
+	read -r uri key < <(machine_archive | head -n 1) || true
+	[ -n "${uri:-}" ] || die "no Debian archive URI in the machine's apt configuration"
+	key=${key:-/usr/share/keyrings/debian-archive-keyring.gpg}
+	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/debs"
+	: >"$apt/sources.list"
+	for s in $suites; do
+		echo "deb [signed-by=$key] $uri $s main" >>"$apt/sources.list"
+	done
+	opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o "Dir::State::Status=/dev/null"
+		-o "APT::Sandbox::User=root" -q)
+	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 ||
+		{ tail "$apt/update.log" >&2; die "apt-get update of the private sources failed"; }
+	(cd "$apt/debs" && rm -f "linux-source-${ver}_"*.deb &&
+		apt-get "${opts[@]}" download "linux-source-$ver" >"$apt/download.log" 2>&1) ||
+		{ tail "$apt/download.log" >&2; die "apt-get download linux-source-$ver failed"; }
+	ls "$apt/debs/linux-source-${ver}_"*.deb
+}
+
+tmp=$IRQBENCH_CACHE/src/.extract-$ver.$$
+rm -rf "$tmp" && mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+if [ -z "$suites" ]; then
+	tarball=/usr/src/linux-source-$ver.tar.xz
+	[ -f "$tarball" ] || die "$tarball missing: install linux-source-$ver (make deps)"
+	xz -dc -T0 "$tarball" | tar -x -C "$tmp"
+else
+	deb=$(fetch_deb)
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/linux-source-$ver.tar.xz" |
+		xz -dc -T0 | tar -x -C "$tmp"
+fi
+[ -d "$tmp/linux-source-$ver" ] || die "the package did not hold linux-source-$ver/"
+got=$(make -s -C "$tmp/linux-source-$ver" kernelversion)
+case $got in
+"$ver" | "$ver".* | "$ver"-*) ;;
+*) die "linux-source-$ver holds kernel $got" ;;
+esac
+rm -rf "$src"
+mv "$tmp/linux-source-$ver" "$src"
+touch "$src/.irqbench-extracted"
+echo "$src"

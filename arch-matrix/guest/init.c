@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's /init: mounts what irqbench needs, loads irqbench.ko, runs
+ * the request in /request, prints results, samples, the selftest's KTAP
+ * and the kernel log between markers, then reboots (QEMU runs with
+ * -no-reboot, so it exits). Static C so the initramfs needs no shell.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DBG "/sys/kernel/debug/irqbench/"
+
+static void mark(const char *what)
+{
+	printf("@@IRQBENCH %s@@\n", what);
+	fflush(stdout);
+}
+
+static void finish(int rc)
+{
+	printf("@@IRQBENCH DONE rc=%d@@\n", rc);
+	fflush(stdout);
+	sync();
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+}
+
+static int cat(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		printf("init: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			break;
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/* Contents of a small file, trailing newline removed; "" if absent. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+}
+
+/* irqbench.<param>=<value> words of the kernel command line. */
+static void module_params(char *out, size_t len)
+{
+	char cmdline[2048], *tok, *save = NULL;
+	size_t used = 0;
+
+	slurp("/proc/cmdline", cmdline, sizeof(cmdline));
+	out[0] = '\0';
+	for (tok = strtok_r(cmdline, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		if (strncmp(tok, "irqbench.", 9) || !strchr(tok, '='))
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+					 used ? " " : "", tok + 9);
+		if (used >= len)
+			break;
+	}
+}
+
+static int run_selftest(const char *path)
+{
+	int status;
+	pid_t pid;
+
+	if (access(path, X_OK))
+		return 0;
+	mark("BEGIN ktap");
+	pid = fork();
+	if (pid == 0) {
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		status = -1;
+	mark("END ktap");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static void dump_kernel_log(void)
+{
+	int n = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = n > 0 ? malloc((size_t)n) : NULL;
+
+	if (!buf)
+		return;
+	n = klogctl(3, buf, n);		/* SYSLOG_ACTION_READ_ALL */
+	mark("BEGIN dmesg");
+	if (n > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	mark("END dmesg");
+	free(buf);
+}
+
+int main(void)
+{
+	char params[1024], request[600];
+	int fd, rc = 0;
+	ssize_t w;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mark("HELLO");
+
+	module_params(params, sizeof(params));
+	fd = open("/irqbench.ko", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || syscall(SYS_finit_module, fd, params, 0)) {
+		printf("init: loading irqbench.ko failed: %s\n", strerror(errno));
+		finish(2);
+	}
+	close(fd);
+
+	slurp("/request", request, sizeof(request));
+	if (request[0]) {
+		printf("init: request: %s\n", request);
+		fd = open(DBG "run", O_WRONLY);
+		w = fd < 0 ? -1 : write(fd, request, strlen(request));
+		if (w < 0) {
+			printf("init: run failed: %s\n", strerror(errno));
+			rc = 3;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (!rc) {
+			mark("BEGIN results");
+			cat(DBG "results");
+			mark("END results");
+			mark("BEGIN samples");
+			cat(DBG "samples");
+			mark("END samples");
+		}
+	}
+	if (run_selftest("/irqbench_selftest") && !rc)
+		rc = 4;
+	if (syscall(SYS_delete_module, "irqbench", O_NONBLOCK)) {
+		printf("init: unloading irqbench failed: %s\n", strerror(errno));
+		rc = rc ? rc : 5;
+	}
+	dump_kernel_log();
+	finish(rc);
+	return 0;
+}

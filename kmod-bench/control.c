@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run control: parse a request, refuse it with a reason or run it on a
+ * kthread bound to the requested CPU, and publish the results only if the
+ * whole run succeeded, so a failed or refused run changes nothing.
+ */
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include "irqbench.h"
+
+DEFINE_MUTEX(irqb_results_lock);
+struct irqb_results *irqb_latest;
+static DEFINE_MUTEX(irqb_run_mutex);
+
+struct irqb_job {
+	struct irqb_request req;
+	char text[IRQB_REQ_MAX_LEN + 1];
+	struct irqb_results *res;
+	int ret;
+	bool abort;
+	struct completion done;
+};
+
+static int irqb_thread(void *data)
+{
+	struct irqb_job *job = data;
+
+	job->ret = irqb_run(&job->req, job->text, &job->res, &job->abort);
+	/* the module must not be left while this thread still runs its code */
+	kthread_complete_and_exit(&job->done, 0);
+}
+
+/* A counted variant named on a kernel without native and with model=none. */
+static int check_impls(const struct irqb_request *req)
+{
+	unsigned int i;
+
+	if (irqb_have_native() || req->models || req->all_variants)
+		return 0;
+	for (i = 0; i < irqb_nr_variants; i++) {
+		if ((req->variants & (1U << i)) && irqb_variants[i].m.counted) {
+			pr_err("irqbench: bad request: %s needs a model: this kernel has no interrupt_rc.h\n",
+			       irqb_variants[i].m.id);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse(const char *buf, size_t len, struct irqb_job *job)
+{
+	const struct irqb_table t = {
+		.rows = irqb_variants,
+		.stride = sizeof(irqb_variants[0]),
+		.nr = irqb_nr_variants,
+	};
+	char err[IRQB_ERR_LEN];
+	int ret;
+
+	ret = irqb_parse_request(buf, len, &t, nr_cpu_ids, &job->req, err,
+				 sizeof(err));
+	if (ret) {
+		pr_err("irqbench: bad request: %s\n", err);
+		return ret;
+	}
+	if (!cpu_online(job->req.cpu)) {
+		pr_err("irqbench: bad request: cpu %u is offline\n", job->req.cpu);
+		return -EINVAL;
+	}
+	ret = check_impls(&job->req);
+	if (ret)
+		return ret;
+	len = min(len, sizeof(job->text) - 1);
+	memcpy(job->text, buf, len);
+	job->text[len] = '\0';
+	strim(job->text);
+	return 0;
+}
+
+static int run_job(struct irqb_job *job)
+{
+	struct task_struct *tsk;
+
+	init_completion(&job->done);
+	tsk = kthread_create(irqb_thread, job, "irqbench/%u", job->req.cpu);
+	if (IS_ERR(tsk))
+		return PTR_ERR(tsk);
+	kthread_bind(tsk, job->req.cpu);
+	wake_up_process(tsk);
+	if (wait_for_completion_killable(&job->done)) {
+		/* stop between batches; the job lives until the thread is done */
+		WRITE_ONCE(job->abort, true);
+		wait_for_completion(&job->done);
+		irqb_results_free(job->res);
+		return -EINTR;
+	}
+	return job->ret;
+}
+
+int irqb_request_and_run(const char *buf, size_t len)
+{
+	struct irqb_results *old;
+	struct irqb_job *job;
+	int ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	ret = parse(buf, len, job);
+	if (ret)
+		goto out;
+	if (!mutex_trylock(&irqb_run_mutex)) {
+		pr_err("irqbench: a run is in progress\n");
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = run_job(job);
+	mutex_unlock(&irqb_run_mutex);
+	if (ret) {
+		pr_err("irqbench: run failed (%d); previous results kept\n", ret);
+		goto out;
+	}
+	mutex_lock(&irqb_results_lock);
+	old = irqb_latest;
+	irqb_latest = job->res;
+	mutex_unlock(&irqb_results_lock);
+	irqb_results_free(old);
+out:
+	kfree(job);
+	return ret;
+}
+
+bool irqb_running(void)
+{
+	return mutex_is_locked(&irqb_run_mutex);
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irqbench: measures the kernel's interrupt-disabling lock primitives
+ * (irqsave, counted disabling, lock_with, a scoped macro) across nesting
+ * depths and entry interrupt states.
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include "irqbench.h"
+
+static char *run;
+module_param(run, charp, 0444);
+MODULE_PARM_DESC(run, "a request to run once at load; records go to the kernel log");
+module_param_named(tag_config, irqb_tag_config, charp, 0444);
+MODULE_PARM_DESC(tag_config, "the kernel config name written in every record");
+module_param_named(tag_accel, irqb_tag_accel, charp, 0444);
+MODULE_PARM_DESC(tag_accel, "kvm, tcg, tcg-icount or bare-metal, written in every record");
+
+static int __init irqb_init(void)
+{
+	int ret;
+
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_err("irqbench: PREEMPT_RT makes spinlock_t sleep; nothing here would measure what the thread argues about\n");
+		return -EOPNOTSUPP;
+	}
+	ret = irqb_debugfs_init();
+	if (ret)
+		return ret;
+	pr_info("irqbench: counted disabling is %s\n",
+		irqb_have_native() ? "native (interrupt_rc.h)" :
+		"emulated (no interrupt_rc.h)");
+	if (!run)
+		return 0;
+	ret = irqb_request_and_run(run, strlen(run));
+	if (ret) {
+		irqb_debugfs_exit();
+		return ret;
+	}
+	irqb_log_results(irqb_latest);
+	return 0;
+}
+
+static void __exit irqb_exit(void)
+{
+	irqb_debugfs_exit();
+	irqb_results_free(irqb_latest);
+	irqb_latest = NULL;
+}
+
+module_init(irqb_init);
+module_exit(irqb_exit);
+MODULE_DESCRIPTION("Microbenchmark of interrupt-disabling spinlock primitives");
+MODULE_LICENSE("GPL");

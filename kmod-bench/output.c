@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Result records as CSV, JSON, per-sample lines and kernel log lines. */
+#include <linux/seq_file.h>
+#include <linux/utsname.h>
+#include <asm/processor.h>
+#include "counted.h"
+
+char *irqb_tag_config = "unknown";
+char *irqb_tag_accel = "bare-metal";
+
+#if defined(CONFIG_X86)
+#define IRQB_ARCH	"x86_64"
+#define IRQB_COUNTER	"tsc"
+#elif defined(CONFIG_ARM64)
+#define IRQB_ARCH	"arm64"
+#define IRQB_COUNTER	"cntvct_el0"
+#else
+#define IRQB_ARCH	"other"
+#define IRQB_COUNTER	"get_cycles"
+#endif
+
+static const char * const fields[] = {
+	"arch", "kernel", "config", "accel", "cpu_model", "variant", "impl",
+	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
+	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
+	"irq_leaks", "verify_ops", "ticks_p50", "counter",
+};
+
+/* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
+static const char *unit(void)
+{
+	return strcmp(irqb_tag_accel, "tcg-icount") ? "ns" : "insn";
+}
+
+static void cpu_model(char *buf, size_t len)
+{
+	char *p;
+
+#if defined(CONFIG_X86)
+	strscpy(buf, boot_cpu_data.x86_model_id, len);
+	if (!buf[0])
+		strscpy(buf, "unknown x86", len);
+#elif defined(CONFIG_ARM64)
+	snprintf(buf, len, "MIDR 0x%08x", read_cpuid_id());
+#else
+	strscpy(buf, "unknown", len);
+#endif
+	for (p = buf; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\\')
+			*p = ' ';
+	strim(buf);
+}
+
+/* A value in thousandths as a decimal with three places. */
+static void fixed(char *buf, size_t len, s64 milli)
+{
+	u64 a = milli < 0 ? -(u64)milli : milli;
+
+	snprintf(buf, len, "%s%llu.%03llu", milli < 0 ? "-" : "", a / 1000,
+		 a % 1000);
+}
+
+struct irqb_row {
+	char cpu[64];
+	char v[9][24];		/* p50, mean, min, p90, p99, max, stddev, ci */
+	char ticks[24];
+};
+
+static void row(const struct irqb_record *r, struct irqb_row *o)
+{
+	const s64 vals[9] = {
+		r->st.p50, r->st.mean, r->st.min, r->st.p90, r->st.p99,
+		r->st.max, r->st.stddev, r->st.ci95_lo, r->st.ci95_hi,
+	};
+	int i;
+
+	cpu_model(o->cpu, sizeof(o->cpu));
+	for (i = 0; i < 9; i++)
+		fixed(o->v[i], sizeof(o->v[i]), vals[i]);
+	fixed(o->ticks, sizeof(o->ticks), r->ticks_p50);
+}
+
+void irqb_show_csv_header(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		seq_printf(m, "%s%s", i ? "," : "", fields[i]);
+	seq_putc(m, '\n');
+}
+
+#define IRQB_CSV_FMT "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%s,%s"
+#define IRQB_CSV_ARGS(r, o)						\
+	IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,	\
+	(o)->cpu, irqb_variants[(r)->variant].m.id,			\
+	irqb_impl_name((r)->impl), (r)->depth,				\
+	irqb_state_name((r)->state), (r)->batch_ops, (r)->st.n, unit(),	\
+	(o)->v[0], (o)->v[1], (o)->v[2], (o)->v[3], (o)->v[4],		\
+	(o)->v[5], (o)->v[6], (o)->v[7], (o)->v[8], (r)->leaks,		\
+	(r)->verify_ops, (o)->ticks, IRQB_COUNTER
+
+void irqb_show_csv(struct seq_file *m, const struct irqb_results *res,
+		   unsigned int i)
+{
+	const struct irqb_record *r = &res->rec[i];
+	struct irqb_row o;
+
+	row(r, &o);
+	seq_printf(m, IRQB_CSV_FMT "\n", IRQB_CSV_ARGS(r, &o));
+}
+
+void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
+		    unsigned int i)
+{
+	const struct irqb_record *r = &res->rec[i];
+	struct irqb_row o;
+
+	row(r, &o);
+	seq_printf(m,
+		   "%s{\"arch\":\"%s\",\"kernel\":\"%s\",\"config\":\"%s\",\"accel\":\"%s\",\"cpu_model\":\"%s\",\"variant\":\"%s\",\"impl\":\"%s\",\"depth\":%u,\"irq_state\":\"%s\",\"batch_ops\":%u,\"samples\":%u,\"unit\":\"%s\",",
+		   i ? ",\n" : "[\n", IRQB_ARCH, utsname()->release,
+		   irqb_tag_config, irqb_tag_accel, o.cpu,
+		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
+		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
+		   unit());
+	seq_printf(m,
+		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"ticks_p50\":%s,\"counter\":\"%s\"}",
+		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
+		   o.v[7], o.v[8], r->leaks, r->verify_ops, o.ticks,
+		   IRQB_COUNTER);
+	if (i == res->nr - 1)
+		seq_puts(m, "\n]\n");
+}
+
+/* variant,impl,depth,irq_state then every sample, in run order. */
+void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
+		       unsigned int i)
+{
+	const struct irqb_record *r = &res->rec[i];
+	char buf[24];
+	u32 s;
+
+	seq_printf(m, "%s,%s,%u,%s,", irqb_variants[r->variant].m.id,
+		   irqb_impl_name(r->impl), r->depth, irqb_state_name(r->state));
+	for (s = 0; s < r->st.n; s++) {
+		fixed(buf, sizeof(buf), r->values[s]);
+		seq_printf(m, "%s%s", s ? " " : "", buf);
+	}
+	seq_putc(m, '\n');
+}
+
+void irqb_show_variants(struct seq_file *m)
+{
+	const struct irqb_variant_meta *v;
+	unsigned int i;
+
+	seq_puts(m, "id\tdepths\tstates\tcounted\tdescription\n");
+	for (i = 0; i < irqb_nr_variants; i++) {
+		v = &irqb_variants[i].m;
+		seq_printf(m, "%s\t%u-%u\t%s%s%s\t%s\t%s\n", v->id,
+			   v->min_depth, v->max_depth,
+			   v->states & IRQB_STATE_ON ? "on" : "",
+			   v->states == IRQB_STATE_ALL ? "," : "",
+			   v->states & IRQB_STATE_OFF ? "off" : "",
+			   v->counted ? (irqb_have_native() ? "native" : "emulated") : "-",
+			   v->desc);
+	}
+}
+
+/* For a one-shot run at load: the records between markers on the log. */
+void irqb_log_results(const struct irqb_results *res)
+{
+	struct irqb_row o;
+	unsigned int i;
+
+	pr_info("irqbench: BEGIN RECORDS (%u)\n", res->nr);
+	for (i = 0; i < res->nr; i++) {
+		row(&res->rec[i], &o);
+		pr_info("irqbench: " IRQB_CSV_FMT "\n",
+			IRQB_CSV_ARGS(&res->rec[i], &o));
+	}
+	pr_info("irqbench: END RECORDS\n");
+}
