@@ -31,8 +31,11 @@ struct irqb_ctx {
 
 /* Runs @n operations; the timed part of a batch. */
 typedef void (*irqb_batch_fn)(struct irqb_ctx *c, u32 n);
-/* Runs @n operations with checks; returns how many leaked interrupts. */
-typedef u32 (*irqb_verify_fn)(struct irqb_ctx *c, u32 n);
+/*
+ * Runs @n operations with checks; returns how many leaked interrupts and
+ * counts in @changes those that left the interrupt state changed.
+ */
+typedef u32 (*irqb_verify_fn)(struct irqb_ctx *c, u32 n, u32 *changes);
 
 /* How a batch entered with interrupts off disables them around itself. */
 enum irqb_outer {
@@ -58,6 +61,7 @@ struct irqb_record {
 	u8 state;
 	u32 batch_ops;
 	u32 leaks;		/* verification ops that leaked interrupts */
+	u32 changes;		/* verification ops that changed the irq state */
 	u32 verify_ops;
 	struct irqb_stats st;	/* thousandths of the unit per op */
 	s64 ticks_p50;		/* arch counter ticks per op, thousandths */

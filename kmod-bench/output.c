@@ -23,7 +23,7 @@ static const char * const fields[] = {
 	"arch", "kernel", "config", "accel", "cpu_model", "variant", "impl",
 	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
 	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
-	"irq_leaks", "verify_ops", "ticks_p50", "counter",
+	"irq_leaks", "verify_ops", "irq_state_changes", "ticks_p50", "counter",
 };
 
 /* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
@@ -89,7 +89,7 @@ void irqb_show_csv_header(struct seq_file *m)
 	seq_putc(m, '\n');
 }
 
-#define IRQB_CSV_FMT "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%s,%s"
+#define IRQB_CSV_FMT "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s"
 #define IRQB_CSV_ARGS(r, o)						\
 	IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,	\
 	(o)->cpu, irqb_variants[(r)->variant].m.id,			\
@@ -97,7 +97,7 @@ void irqb_show_csv_header(struct seq_file *m)
 	irqb_state_name((r)->state), (r)->batch_ops, (r)->st.n, unit(),	\
 	(o)->v[0], (o)->v[1], (o)->v[2], (o)->v[3], (o)->v[4],		\
 	(o)->v[5], (o)->v[6], (o)->v[7], (o)->v[8], (r)->leaks,		\
-	(r)->verify_ops, (o)->ticks, IRQB_COUNTER
+	(r)->verify_ops, (r)->changes, (o)->ticks, IRQB_COUNTER
 
 void irqb_show_csv(struct seq_file *m, const struct irqb_results *res,
 		   unsigned int i)
@@ -124,9 +124,9 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		   unit());
 	seq_printf(m,
-		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"ticks_p50\":%s,\"counter\":\"%s\"}",
+		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\"}",
 		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
-		   o.v[7], o.v[8], r->leaks, r->verify_ops, o.ticks,
+		   o.v[7], o.v[8], r->leaks, r->verify_ops, r->changes, o.ticks,
 		   IRQB_COUNTER);
 	if (i == res->nr - 1)
 		seq_puts(m, "\n]\n");

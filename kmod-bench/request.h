@@ -39,6 +39,7 @@ struct irqb_variant_meta {
 	u8 max_depth;
 	u8 states;		/* IRQB_STATE_* the variant can be entered in */
 	bool counted;		/* measured once per counted implementation */
+	bool hazard;		/* may leave interrupts changed: the thread's bug */
 	const char *why;	/* why the excluded depths or states are impossible */
 };
 

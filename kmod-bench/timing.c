@@ -59,6 +59,14 @@ static int time_batch(const struct irqb_variant *v, struct irqb_ctx *c,
 	c1 = irqb_counter();
 	off_after = irqs_disabled();
 	cnt_after = irqb_counted_depth(c->impl);
+	if (off_before != off_after && v->m.hazard) {
+		/* the hazard variant may change it: put the entry state back */
+		if (off_before)
+			local_irq_disable();
+		else
+			local_irq_enable();
+		off_after = off_before;
+	}
 	if (state == IRQB_STATE_OFF)
 		irqb_outer_exit(v->outer, c->impl, flags);
 	preempt_enable();
@@ -75,24 +83,35 @@ static int time_batch(const struct irqb_variant *v, struct irqb_ctx *c,
 	return 0;
 }
 
+/*
+ * Untimed operations with every check on. Only the hazard variant may
+ * leave the interrupt state changed (it is put back after each op); the
+ * counted nesting must be back to zero outside the entry region.
+ */
 static int verify_case(const struct irqb_variant *v, struct irqb_ctx *c,
-		       unsigned int state, u32 *leaks)
+		       unsigned int state, struct irqb_record *r)
 {
 	unsigned long flags = 0;
-	bool off_before, off_after;
+	unsigned int nest;
 
+	r->changes = 0;
 	preempt_disable();
 	if (state == IRQB_STATE_OFF)
 		irqb_outer_enter(v->outer, c->impl, &flags);
-	off_before = irqs_disabled();
-	*leaks = v->verify(c, IRQB_VERIFY_OPS);
-	off_after = irqs_disabled();
+	r->leaks = v->verify(c, IRQB_VERIFY_OPS, &r->changes);
 	if (state == IRQB_STATE_OFF)
 		irqb_outer_exit(v->outer, c->impl, flags);
+	nest = irqb_counted_depth(c->impl);
 	preempt_enable();
-	if (off_before != off_after) {
-		pr_err("irqbench: %s depth %u: verification left interrupts %s\n",
-		       v->m.id, c->depth, off_after ? "off" : "on");
+	if (r->changes && !v->m.hazard) {
+		pr_err("irqbench: %s depth %u impl %s: %u of %u operations left the interrupt state changed\n",
+		       v->m.id, c->depth, irqb_impl_name(c->impl), r->changes,
+		       IRQB_VERIFY_OPS);
+		return -EIO;
+	}
+	if (nest) {
+		pr_err("irqbench: %s depth %u impl %s: counted nesting %u after the operations, not 0\n",
+		       v->m.id, c->depth, irqb_impl_name(c->impl), nest);
 		return -EIO;
 	}
 	return 0;
@@ -196,7 +215,7 @@ static int measure_case(struct irqb_run_state *rs, unsigned int vi,
 	r->depth = depth;
 	r->state = state;
 	r->verify_ops = IRQB_VERIFY_OPS;
-	ret = verify_case(v, c, state, &r->leaks);
+	ret = verify_case(v, c, state, r);
 	if (ret)
 		return ret;
 	ret = calibrate(v, c, state, rs->req->window_us, &r->batch_ops);

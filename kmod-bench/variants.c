@@ -10,6 +10,17 @@
 #include <linux/preempt.h>
 #include "counted.h"
 
+/*
+ * The flags arrays are sized for the deepest nesting; with
+ * CONFIG_INIT_STACK_ALL_ZERO the compiler would clear all 16 words on every
+ * operation, a cost that code with a fixed nesting does not pay.
+ */
+#if __has_attribute(__uninitialized__)
+#define IRQB_NOINIT __attribute__((__uninitialized__))
+#else
+#define IRQB_NOINIT
+#endif
+
 static __always_inline void held(u32 *leaks, bool *leaked)
 {
 	if (leaks && !irqs_disabled())
@@ -30,7 +41,7 @@ static __always_inline spinlock_t *lk(struct irqb_ctx *c, int i)
 static __always_inline void irqsave_op(struct irqb_ctx *c, const int depth,
 				       const unsigned int impl, u32 *leaks)
 {
-	unsigned long flags[IRQB_MAX_DEPTH];
+	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
 	int i;
 
@@ -49,7 +60,7 @@ static __always_inline void irqsave_op(struct irqb_ctx *c, const int depth,
 static __always_inline void irqsave_hoh_op(struct irqb_ctx *c, const int depth,
 					   const unsigned int impl, u32 *leaks)
 {
-	unsigned long flags[IRQB_MAX_DEPTH];
+	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
 	int i;
 
@@ -177,7 +188,7 @@ static __always_inline void irq_save_only_op(struct irqb_ctx *c,
 					     const unsigned int impl,
 					     u32 *leaks)
 {
-	unsigned long flags[IRQB_MAX_DEPTH];
+	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
 	int i;
 
@@ -279,12 +290,19 @@ static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n)	\
 }
 
 #define IRQB_DEFINE_VERIFY(name)					\
-static u32 name##_verify(struct irqb_ctx *c, u32 n)			\
+static u32 name##_verify(struct irqb_ctx *c, u32 n, u32 *changes)	\
 {									\
 	u32 k, leaks = 0;						\
+	unsigned long flags;						\
 									\
-	for (k = 0; k < n; k++)						\
+	for (k = 0; k < n; k++) {					\
+		local_save_flags(flags);				\
 		name##_op(c, c->depth, c->impl, &leaks);		\
+		if (irqs_disabled() != irqs_disabled_flags(flags)) {	\
+			(*changes)++;					\
+			local_irq_restore(flags);			\
+		}							\
+	}								\
 	return leaks;							\
 }
 
@@ -326,43 +344,46 @@ IRQB_DEFINE_PLAIN(spin_only)
 IRQB_DEFINE_PLAIN(preempt_only)
 IRQB_DEFINE_PLAIN(empty)
 
-#define ROW(name, d, lo, hi, st, cnt, why_, outer_)			\
+#define ROW(name, d, lo, hi, st, cnt, hz, why_, outer_)			\
 	{ .m = { .id = #name, .desc = d, .min_depth = lo,		\
 		 .max_depth = hi, .states = st, .counted = cnt,		\
-		 .why = why_ },						\
+		 .hazard = hz, .why = why_ },				\
 	  .batch = name##_batch, .verify = name##_verify,		\
 	  .outer = outer_ }
 
-/* id, description, depths, entry states, counted?, why not, outer region */
+/*
+ * id, description, depths, entry states, counted?, hazard (may leave
+ * interrupts changed)?, why the rest is impossible, outer region
+ */
 const struct irqb_variant irqb_variants[] = {
 	ROW(irqsave, "D nested spin_lock_irqsave, unlocked in reverse",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
 	ROW(irqsave_hoh, "D spin_lock_irqsave, unlocked hand-over-hand (outer first)",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, true, "", IRQB_OUTER_IRQSAVE),
 	ROW(irq, "spin_lock_irq/spin_unlock_irq",
-	    1, 1, IRQB_STATE_ON, false,
+	    1, 1, IRQB_STATE_ON, false, false,
 	    "spin_unlock_irq enables interrupts, so it cannot nest or run inside an interrupt-off region",
 	    IRQB_OUTER_IRQSAVE),
 	ROW(counted, "D nested spin_lock_irq_disable, unlocked in reverse",
-	    1, 16, IRQB_STATE_ALL, true, "", IRQB_OUTER_COUNTED),
+	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
 	ROW(counted_hoh, "D spin_lock_irq_disable, unlocked hand-over-hand",
-	    1, 16, IRQB_STATE_ALL, true, "", IRQB_OUTER_COUNTED),
+	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
 	ROW(lock_with, "D plain spin_lock under an outer local_interrupt_disable (lock_with)",
-	    1, 16, IRQB_STATE_OFF, true,
+	    1, 16, IRQB_STATE_OFF, true, false,
 	    "lock_with needs interrupts already disabled (the token)",
 	    IRQB_OUTER_COUNTED),
 	ROW(scoped, "scoped_irq_disable (flags in a cleanup local), then D plain locks",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
 	ROW(irq_save_only, "D nested local_irq_save/local_irq_restore",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
 	ROW(interrupt_only, "D nested local_interrupt_disable/local_interrupt_enable",
-	    1, 16, IRQB_STATE_ALL, true, "", IRQB_OUTER_COUNTED),
+	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
 	ROW(spin_only, "D nested plain spin_lock/spin_unlock",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
 	ROW(preempt_only, "D nested preempt_disable/preempt_enable",
-	    1, 16, IRQB_STATE_ALL, false, "", IRQB_OUTER_IRQSAVE),
+	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
 	ROW(empty, "the timing loop alone (subtracted from every case)",
-	    1, 1, IRQB_STATE_ALL, false, "the empty loop has no nesting",
+	    1, 1, IRQB_STATE_ALL, false, false, "the empty loop has no nesting",
 	    IRQB_OUTER_IRQSAVE),
 };
 

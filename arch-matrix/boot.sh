@@ -1,0 +1,68 @@
+#!/bin/bash
+# boot.sh ARCH IMAGE INITRD ACCEL CONSOLE_LOG [CMDLINE...]: boots the guest in
+# QEMU with a hard timeout and judges the console: the run passes only if
+# the guest printed its end marker with rc=0 and no panic, oops, BUG, WARN,
+# lockdep report, soft lockup or RCU stall. The QEMU command line is saved
+# beside the log as CONSOLE_LOG.cmd.
+# ACCEL: kvm, tcg, or tcg-icount (-icount shift=0,sleep=off: the guest
+# clock counts instructions, so figures are exact and repeatable).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: boot.sh ARCH IMAGE INITRD ACCEL CONSOLE_LOG [CMDLINE...]}
+image=${2:?}
+initrd=${3:?}
+accel=${4:?}
+log=${5:?}
+shift 5
+timeout=${BOOT_TIMEOUT:-600}
+
+cmdline="panic=-1 oops=panic softlockup_panic=1 loglevel=5 $*"
+case $arch in
+x86_64)
+	qemu=(qemu-system-x86_64 -M pc -bios /usr/share/qemu/qboot.rom)
+	cmdline="console=ttyS0 tsc=reliable $cmdline"
+	cpu=max
+	# Under TCG the LAPIC timer calibration polls for 100 ms of guest
+	# time, which -icount turns into ~15 s of wall time; the PIT serves
+	# as the tick instead. Only the interrupt source changes.
+	[ "$accel" = kvm ] || cmdline="$cmdline nolapic_timer"
+	;;
+arm64)
+	qemu=(qemu-system-aarch64 -M "virt,gic-version=3")
+	cmdline="console=ttyAMA0 $cmdline"
+	cpu=max,pauth-impdef=on
+	;;
+*) die "unknown arch $arch" ;;
+esac
+case $accel in
+kvm) qemu+=(-accel kvm) cpu=host ;;
+tcg) qemu+=(-accel tcg) ;;
+tcg-icount) qemu+=(-accel tcg -icount "shift=0,sleep=off") ;;
+*) die "unknown accel '$accel' (kvm, tcg, tcg-icount)" ;;
+esac
+qemu+=(-cpu "$cpu" -smp 2 -m 512 -nographic -no-reboot -nic none
+	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+printf '%q ' "${qemu[@]}" >"$log.cmd"
+echo >>"$log.cmd"
+
+rc=0
+timeout --kill-after=5 "$timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
+
+fail() {
+	echo "irqbench: $arch guest ($accel): $*" >&2
+	echo "---- console tail ($log) ----" >&2
+	grep -a -v '^<[0-9]>' "$log" | tail -n 25 >&2
+	exit 1
+}
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then fail "hung: no end marker within ${timeout}s"; fi
+splat='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|possible recursive locking|circular locking|inconsistent lock state|soft lockup|hard LOCKUP|rcu_.*stall|RCU stall|sleeping function called from invalid context|scheduling while atomic'
+if grep -a -E -q "$splat" "$log"; then
+	fail "kernel reported: $(grep -a -E -m1 "$splat" "$log" | tr -d '\r')"
+fi
+[ "$rc" = 0 ] || fail "QEMU exited with status $rc"
+grep -a -q '@@IRQBENCH HELLO@@' "$log" || fail "never reached /init"
+done_line=$(grep -a -o '@@IRQBENCH DONE rc=[0-9]*@@' "$log" || true)
+[ -n "$done_line" ] || fail "no end marker (crashed or rebooted early)"
+[ "$done_line" = '@@IRQBENCH DONE rc=0@@' ] || fail "guest run failed: ${done_line//@/}"
+exit 0

@@ -1,0 +1,37 @@
+#!/bin/bash
+# build-initramfs.sh ARCH KBUILD_DIR KO REQUEST OUT [SELFTEST]: an uncompressed
+# initramfs with the static /init, irqbench.ko, the request and, when
+# given, the selftest binary. Uses the kernel's own usr/gen_init_cpio, which
+# makes /dev/console without needing root.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: build-initramfs.sh ARCH KBUILD_DIR KO REQUEST OUT [SELFTEST]}
+kbuild=${2:?}
+ko=${3:?}
+request=${4?}
+out=${5:?}
+selftest=${6:-}
+cross=$(arch_cross "$arch")
+
+guest=$IRQBENCH_CACHE/guest/$arch
+mkdir -p "$guest"
+init_src=$IRQBENCH_ROOT/arch-matrix/guest/init.c
+if [ ! -x "$guest/init" ] || [ "$init_src" -nt "$guest/init" ]; then
+	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init" "$init_src" ||
+		die "the guest init did not build for $arch"
+fi
+printf '%s\n' "$request" >"$out.request"
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "file /init $guest/init 0755 0 0"
+	echo "file /irqbench.ko $ko 0644 0 0"
+	echo "file /request $out.request 0644 0 0"
+	if [ -n "$selftest" ]; then
+		echo "file /irqbench_selftest $selftest 0755 0 0"
+	fi
+} >"$out.list"
+"$kbuild/usr/gen_init_cpio" "$out.list" >"$out" || die "gen_init_cpio failed"

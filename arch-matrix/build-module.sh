@@ -1,0 +1,29 @@
+#!/bin/bash
+# build-module.sh ARCH KBUILD_DIR OUT_DIR: builds irqbench.ko against a
+# kernel build directory, from a copy of kmod-bench/ in OUT_DIR (so one
+# source tree serves every arch and kernel), with W=1 and warnings fatal.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: build-module.sh ARCH KBUILD_DIR OUT_DIR}
+kbuild=${2:?}
+out=${3:?}
+cross=$(arch_cross "$arch")
+src=$(cat "$kbuild/.irqbench-src" 2>/dev/null || echo "")
+
+mkdir -p "$out"
+# copy only what the module is made of; keep the objects of a warm build
+cp -p "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h} "$out/"
+args=(-C "$kbuild" M="$out" ARCH="$arch" W=1 KCFLAGS=-Werror -j"$(nproc)")
+if [ "${LLVM:-}" = 1 ]; then
+	args+=(LLVM=1 CC="ccache clang")
+else
+	args+=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
+fi
+run_logged "$out/build.log" make "${args[@]}" modules ||
+	die "irqbench.ko did not build against ${src:-$kbuild}"
+if grep -q "warning:" "$out/build.log"; then
+	grep "warning:" "$out/build.log" >&2
+	die "irqbench.ko builds with warnings"
+fi
+echo "$out/irqbench.ko"

@@ -1,0 +1,66 @@
+#!/bin/bash
+# run-cell.sh ARCH KERNEL CONFIG ACCEL OUT_DIR: one matrix cell. Builds the
+# kernel, irqbench.ko and the selftest, boots the guest with REQUEST and
+# leaves in OUT_DIR: CELL.csv, CELL.json, CELL.ktap, CELL.console.log and
+# CELL.meta (what run.json needs). ACCEL may be auto.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: run-cell.sh ARCH KERNEL CONFIG ACCEL OUT_DIR}
+kernel=${2:?}
+config=${3:?}
+accel=${4:?}
+out=${5:?}
+request=${REQUEST-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
+cell=$arch-$kernel-$config
+here=$IRQBENCH_ROOT/arch-matrix
+mkdir -p "$out"
+work=$IRQBENCH_CACHE/work/$cell
+mkdir -p "$work"
+
+t=$(date +%s)
+bdir=$("$here/build-kernel.sh" "$arch" "$kernel" "$config") || die "$cell: kernel build failed"
+progress "$cell" build "$t" "kernel $(basename "$bdir")"
+
+t=$(date +%s)
+ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: module build failed"
+selftest=
+if [ "${SELFTEST:-1}" = 1 ]; then
+	selftest=$("$IRQBENCH_ROOT/selftests/irqbench/build.sh" "$arch" "$bdir" "$work/selftest") ||
+		die "$cell: selftest build failed"
+fi
+"$here/build-initramfs.sh" "$arch" "$bdir" "$ko" "$request" "$work/initramfs.cpio" "$selftest"
+progress "$cell" module "$t" "irqbench.ko, selftest, initramfs"
+
+image=$bdir/$(arch_image "$arch")
+if [ "$accel" = auto ]; then
+	accel=$("$here/probe-kvm.sh" "$arch" "$image" "$work/initramfs.cpio")
+fi
+
+t=$(date +%s)
+extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
+[ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
+log=$out/$cell.console.log
+"$here/boot.sh" "$arch" "$image" "$work/initramfs.cpio" "$accel" "$log" "${extra[@]}" ||
+	die "$cell: guest run failed (console: $log)"
+progress "$cell" boot "$t" "$accel"
+
+t=$(date +%s)
+python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" || die "$cell: collection failed"
+src=$(cat "$bdir/.irqbench-src")
+{
+	echo "cell=$cell"
+	echo "arch=$arch"
+	echo "kernel=$kernel"
+	echo "kernel_release=$(cat "$bdir/include/config/kernel.release" 2>/dev/null || echo unknown)"
+	echo "kernel_source=$src"
+	echo "config=$config"
+	echo "config_sha256=$(sha256sum "$bdir/.config" | cut -c1-64)"
+	echo "compiler=$(grep -m1 '^CONFIG_CC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
+	echo "accel=$accel"
+	echo "qemu_version=$(head -n 1 < <(qemu-system-x86_64 --version))"
+	echo "qemu_cmdline=$(cat "$log.cmd")"
+	echo "request=$request"
+} >"$out/$cell.meta"
+n=$(($(wc -l <"$out/$cell.csv" 2>/dev/null || echo 1) - 1))
+progress "$cell" collect "$t" "$n records"
