@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
-	dwarves ccache python3 git
+	dwarves ccache python3 python3-scipy git
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	gnuplot-nox hyperfine shellcheck clang

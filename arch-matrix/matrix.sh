@@ -37,7 +37,7 @@ for kernel in $KERNELS; do
 		done
 	done
 done
-python3 "$IRQBENCH_ROOT/scripts/runmeta.py" "$dir" "$run_id" "$commit"
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/runmeta.py" "$dir" "$run_id" "$commit"
 if [ ${#failed[@]} -gt 0 ]; then
 	mv "$dir" "$RESULTS/$run_id.failed"
 	die "failed cells: ${failed[*]} (kept in results/$run_id.failed; latest unchanged)"

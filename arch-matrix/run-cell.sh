@@ -46,7 +46,7 @@ log=$out/$cell.console.log
 progress "$cell" boot "$t" "$accel"
 
 t=$(date +%s)
-python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" || die "$cell: collection failed"
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" || die "$cell: collection failed"
 src=$(cat "$bdir/.irqbench-src")
 {
 	echo "cell=$cell"

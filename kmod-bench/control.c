@@ -11,8 +11,10 @@
 #include <linux/slab.h>
 #include "irqbench.h"
 
+/* guards irqb_latest: runs publish, readers show */
 DEFINE_MUTEX(irqb_results_lock);
 struct irqb_results *irqb_latest;
+/* held for the whole of a run: a second request gets -EBUSY */
 static DEFINE_MUTEX(irqb_run_mutex);
 
 struct irqb_job {
@@ -106,7 +108,7 @@ int irqb_request_and_run(const char *buf, size_t len)
 	struct irqb_job *job;
 	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc_obj(*job, GFP_KERNEL);
 	if (!job)
 		return -ENOMEM;
 	ret = parse(buf, len, job);

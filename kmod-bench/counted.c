@@ -10,7 +10,11 @@ DEFINE_PER_CPU(int, irqb_tip_count);
 
 bool irqb_have_native(void)
 {
-	return IS_ENABLED(IRQB_HAVE_INTERRUPT_RC);
+#ifdef IRQB_HAVE_INTERRUPT_RC
+	return true;
+#else
+	return false;
+#endif
 }
 
 const char *irqb_impl_name(unsigned int impl)

@@ -5,9 +5,15 @@
 
 #include <linux/cache.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "request.h"
 #include "stats.h"
+
+/* The typed allocators arrived after 6.1; the same call on older kernels. */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
+#endif
 
 /* Counted implementations: native (interrupt_rc.h) or an emulation model. */
 enum irqb_impl {
@@ -20,7 +26,7 @@ enum irqb_impl {
 
 /* One lock per nesting level, each on its own cache line. */
 struct irqb_lock {
-	spinlock_t lock;
+	spinlock_t lock;	/* the lock a nesting level takes */
 } ____cacheline_aligned;
 
 struct irqb_ctx {

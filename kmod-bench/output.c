@@ -89,24 +89,31 @@ void irqb_show_csv_header(struct seq_file *m)
 	seq_putc(m, '\n');
 }
 
-#define IRQB_CSV_FMT "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s"
-#define IRQB_CSV_ARGS(r, o)						\
-	IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,	\
-	(o)->cpu, irqb_variants[(r)->variant].m.id,			\
-	irqb_impl_name((r)->impl), (r)->depth,				\
-	irqb_state_name((r)->state), (r)->batch_ops, (r)->st.n, unit(),	\
-	(o)->v[0], (o)->v[1], (o)->v[2], (o)->v[3], (o)->v[4],		\
-	(o)->v[5], (o)->v[6], (o)->v[7], (o)->v[8], (r)->leaks,		\
-	(r)->verify_ops, (r)->changes, (o)->ticks, IRQB_COUNTER
+/* One record as a CSV line, for the results file and the kernel log. */
+static void csv_line(char *buf, size_t len, const struct irqb_record *r)
+{
+	struct irqb_row o;
+
+	row(r, &o);
+	snprintf(buf, len,
+		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s",
+		 IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,
+		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
+		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
+		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
+		 o.v[7], o.v[8], r->leaks, r->verify_ops, r->changes, o.ticks,
+		 IRQB_COUNTER);
+}
+
+#define IRQB_LINE_LEN	512
 
 void irqb_show_csv(struct seq_file *m, const struct irqb_results *res,
 		   unsigned int i)
 {
-	const struct irqb_record *r = &res->rec[i];
-	struct irqb_row o;
+	char buf[IRQB_LINE_LEN];
 
-	row(r, &o);
-	seq_printf(m, IRQB_CSV_FMT "\n", IRQB_CSV_ARGS(r, &o));
+	csv_line(buf, sizeof(buf), &res->rec[i]);
+	seq_printf(m, "%s\n", buf);
 }
 
 void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
@@ -170,14 +177,13 @@ void irqb_show_variants(struct seq_file *m)
 /* For a one-shot run at load: the records between markers on the log. */
 void irqb_log_results(const struct irqb_results *res)
 {
-	struct irqb_row o;
+	char buf[IRQB_LINE_LEN];
 	unsigned int i;
 
 	pr_info("irqbench: BEGIN RECORDS (%u)\n", res->nr);
 	for (i = 0; i < res->nr; i++) {
-		row(&res->rec[i], &o);
-		pr_info("irqbench: " IRQB_CSV_FMT "\n",
-			IRQB_CSV_ARGS(&res->rec[i], &o));
+		csv_line(buf, sizeof(buf), &res->rec[i]);
+		pr_info("irqbench: %s\n", buf);
 	}
 	pr_info("irqbench: END RECORDS\n");
 }

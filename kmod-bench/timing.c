@@ -14,7 +14,7 @@
 #include "counted.h"
 
 #define IRQB_VERIFY_OPS		64
-#define IRQB_MAX_BATCH		(1U << 20)
+#define IRQB_MAX_BATCH		BIT(20)
 #define IRQB_MIN_TICKS		1000
 
 /* The architecture's counter, read in program order. */
@@ -350,11 +350,11 @@ static struct irqb_results *alloc_results(const struct irqb_request *req,
 	s64 *values;
 	unsigned int i;
 
-	r = kvzalloc(struct_size(r, rec, cases ? cases : 1), GFP_KERNEL);
+	r = kvzalloc(struct_size(r, rec, max(cases, 1U)), GFP_KERNEL);
 	if (!r)
 		return NULL;
-	values = kvcalloc((size_t)(cases ? cases : 1) * req->samples,
-			  sizeof(s64), GFP_KERNEL);
+	values = kvcalloc((size_t)max(cases, 1U) * req->samples, sizeof(s64),
+			  GFP_KERNEL);
 	if (!values) {
 		kvfree(r);
 		return NULL;
@@ -371,7 +371,7 @@ static struct irqb_ctx *alloc_ctx(void)
 	struct irqb_ctx *c;
 	int i;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc_obj(*c, GFP_KERNEL);
 	if (!c)
 		return NULL;
 	/* a lockdep class per level: nesting them is not recursion */

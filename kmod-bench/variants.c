@@ -144,25 +144,26 @@ static __always_inline void lock_with_op(struct irqb_ctx *c, const int depth,
 
 /*
  * The thread's scoped_irq_disable proposal: local_irq_save() into a local
- * that a cleanup attribute restores when the scope is left. Spelled with
- * the attribute because the kernels before 6.4 have no cleanup.h.
+ * that a cleanup attribute restores when the scope is left. The proposal
+ * wraps it in a for/goto macro so it reads as a statement; that shape
+ * compiles to this same code, and is left out because checkpatch rejects
+ * flow control in macros. Spelled with the attribute because the kernels
+ * before 6.4 have no cleanup.h.
  */
-static inline void irqb_scoped_restore(unsigned long *flags)
+static __always_inline void irqb_scoped_restore(unsigned long *flags)
 {
 	local_irq_restore(*flags);
 }
 
-#define scoped_irq_disable \
-	__scoped_irq_disable(__UNIQUE_ID(flags), __UNIQUE_ID(label))
+static __always_inline unsigned long irqb_scoped_save(void)
+{
+	unsigned long flags;
 
-#define __scoped_irq_disable(_flags, _label)				\
-	for (unsigned long _flags					\
-	     __attribute__((__cleanup__(irqb_scoped_restore)));		\
-	     ({ local_irq_save(_flags); }), true; ({ goto _label; }))	\
-		if (0) {						\
-_label:									\
-			break;						\
-		} else
+	local_irq_save(flags);
+	return flags;
+}
+
+#define IRQB_SCOPED_IRQ_OFF __attribute__((__cleanup__(irqb_scoped_restore)))
 
 static __always_inline void scoped_op(struct irqb_ctx *c, const int depth,
 				      const unsigned int impl, u32 *leaks)
@@ -170,7 +171,9 @@ static __always_inline void scoped_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
-	scoped_irq_disable {
+	{
+		unsigned long scope IRQB_SCOPED_IRQ_OFF = irqb_scoped_save();
+
 		for (i = 0; i < depth; i++)
 			spin_lock(lk(c, i));
 		held(leaks, &leaked);

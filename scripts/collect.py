@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Parse a guest console log into result records.
 
 collect.py CONSOLE_LOG OUT_PREFIX: writes OUT_PREFIX.csv (the module's CSV)

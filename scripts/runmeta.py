@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """runmeta.py RUN_DIR RUN_ID COMMIT: writes RUN_DIR/run.json from the cells'
 .meta files and the host: what makes the run repeatable."""
 import datetime

@@ -1,0 +1,120 @@
+#!/bin/bash
+# check.sh: every test irqbench has, ending with "N passed, N failed".
+# Host unit tests and the fuzzer, linters, then guests that boot each of
+# CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
+# config) with the kselftest inside; every KTAP result counts.
+set -uo pipefail
+. "$(dirname "$0")/../arch-matrix/lib.sh"
+
+CHECK_ARCHS=${CHECK_ARCHS:-x86_64 arm64}
+CHECK_KERNELS=${CHECK_KERNELS:-6.1 7.3}
+CHECK_DEBUG=${CHECK_DEBUG:-7.3}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+out=$IRQBENCH_ROOT/build/check
+rm -rf "$out"
+mkdir -p "$out"
+tally=$out/tally.tsv
+: >"$tally"
+
+# note VERDICT NAME: one test result.
+note() {
+	printf '%s\t%s\n' "$1" "$2" >>"$tally"
+	[ "$1" = fail ] && echo "FAIL: $2" >&2
+	return 0
+}
+
+# ktap PREFIX FILE: every "ok"/"not ok" line of a KTAP stream.
+ktap() {
+	local prefix=$1 file=$2 line name
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) note skip "$prefix${line#ok }" ;;
+		"ok "*) note pass "$prefix${line#ok }" ;;
+		"not ok "*) note fail "$prefix${line#not ok }" ;;
+		esac
+	done < <(tr -d '\r' <"$file")
+	name=$(grep -c -E '^(not )?ok ' "$file" || true)
+	[ "$name" -gt 0 ] || note fail "${prefix}KTAP stream has no results ($file)"
+}
+
+t=$(date +%s)
+"$IRQBENCH_ROOT/arch-matrix/deps.sh" || { echo "irqbench: installing dependencies failed" >&2; exit 1; }
+src73=$("$IRQBENCH_ROOT/arch-matrix/fetch-source.sh" 7.3) || exit 1
+progress check deps "$t" "packages and the 7.3 tree"
+
+# Host: the module's parser and statistics, the same files as the kernel's.
+t=$(date +%s)
+if make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST="$src73/tools/testing/selftests" \
+	OUT="$out/host" all >"$out/host-build.log" 2>&1; then
+	for tst in test_stats test_request; do
+		"$out/host/$tst" >"$out/host/$tst.ktap" 2>&1
+		ktap "host/$tst: " "$out/host/$tst.ktap"
+	done
+	if "$out/host/fuzz_request" -max_total_time="$FUZZ_SECONDS" -max_len=600 \
+		"$out/host/corpus" "$IRQBENCH_ROOT/selftests/host/corpus" >"$out/host/fuzz.log" 2>&1; then
+		note pass "fuzz: request parser, $(grep -o -E 'Done [0-9]+ runs' "$out/host/fuzz.log" | head -n 1), no finding"
+	else
+		note fail "fuzz: request parser crashed (see $out/host/fuzz.log)"
+		tail -n 20 "$out/host/fuzz.log" >&2
+	fi
+else
+	note fail "host tests build"
+	tail -n 20 "$out/host-build.log" >&2
+fi
+progress check host "$t" "unit tests and ${FUZZ_SECONDS}s of fuzzing"
+
+# Lint: shellcheck over every script, checkpatch --strict over kernel code.
+t=$(date +%s)
+while IFS= read -r f; do
+	if (cd "$(dirname "$f")" && shellcheck -x "$(basename "$f")") >"$out/shellcheck.log" 2>&1; then
+		note pass "shellcheck ${f#"$IRQBENCH_ROOT"/}"
+	else
+		note fail "shellcheck ${f#"$IRQBENCH_ROOT"/}"
+		cat "$out/shellcheck.log" >&2
+	fi
+done < <(find "$IRQBENCH_ROOT" -path "$IRQBENCH_ROOT/build" -prune -o \
+	\( -name '*.sh' -o -path '*/.ci/run' \) -type f -print | sort)
+for f in "$IRQBENCH_ROOT"/kmod-bench/*.[ch] "$IRQBENCH_ROOT"/selftests/irqbench/*.c \
+	"$IRQBENCH_ROOT"/selftests/host/*.[ch] "$IRQBENCH_ROOT"/arch-matrix/guest/*.c; do
+	if "$src73/scripts/checkpatch.pl" --strict --no-tree --quiet -f "$f" >"$out/checkpatch.log" 2>&1; then
+		note pass "checkpatch ${f#"$IRQBENCH_ROOT"/}"
+	else
+		note fail "checkpatch ${f#"$IRQBENCH_ROOT"/}"
+		cat "$out/checkpatch.log" >&2
+	fi
+done
+progress check lint "$t" "shellcheck, checkpatch --strict"
+
+# Guests: the selftest (and a short sweep) in every arch x kernel.
+cell() {
+	local arch=$1 kernel=$2 config=$3 name=$1-$2-$3
+	if REQUEST="variants=all depths=1,2 samples=5 model=v7.3,tip,v1-percpu" \
+		"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" "$kernel" "$config" tcg-icount "$out/guests"; then
+		note pass "$name: boots, runs a sweep, no splat on the console"
+		note pass "$name: $(($(wc -l <"$out/guests/$name.csv") - 1)) records collected"
+	else
+		note fail "$name: boot and sweep"
+	fi
+	if [ -f "$out/guests/$name.ktap" ]; then
+		ktap "$name: " "$out/guests/$name.ktap"
+	else
+		note fail "$name: no selftest output"
+	fi
+}
+for kernel in $CHECK_KERNELS; do
+	for arch in $CHECK_ARCHS; do
+		cell "$arch" "$kernel" default
+	done
+done
+for kernel in $CHECK_DEBUG; do
+	for arch in $CHECK_ARCHS; do
+		cell "$arch" "$kernel" debug
+	done
+done
+
+passed=$(grep -c '^pass' "$tally" || true)
+failed=$(grep -c '^fail' "$tally" || true)
+skipped=$(grep -c '^skip' "$tally" || true)
+echo "results: $tally"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
