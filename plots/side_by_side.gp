@@ -1,0 +1,22 @@
+# Variants side by side at depth 1 and 4, entry on and off, x86_64 beside
+# arm64. -e: left, right (data files: label d1-on d1-off d4-on d4-off),
+# lefttitle, righttitle, outbase, title, ylabel.
+load "plots/common.gp"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set datafile missing "?"
+set xtics rotate by -40 left noenhanced
+set yrange [0:*]
+set key top left
+do for [fmt in "png svg"] {
+	if (fmt eq "png") { set terminal pngcairo size 1400,620 font ",10" } else { set terminal svg size 1400,620 dynamic }
+	set output outbase.".".fmt
+	set multiplot layout 1,2 title title noenhanced
+	set title lefttitle noenhanced
+	plot left using 2:xtic(1) title "d1 irqs on", "" using 3 title "d1 irqs off", "" using 4 title "d4 irqs on", "" using 5 title "d4 irqs off"
+	set title righttitle noenhanced
+	plot right using 2:xtic(1) title "d1 irqs on", "" using 3 title "d1 irqs off", "" using 4 title "d4 irqs on", "" using 5 title "d4 irqs off"
+	unset multiplot
+	unset output
+}

@@ -1,0 +1,175 @@
+"""Plot data and gnuplot calls for make results. Every picture is drawn by
+gnuplot (plots/*.gp); this file only writes the data blocks they read."""
+import math
+import os
+import subprocess
+
+import runs
+
+OUT = os.path.join(runs.ROOT, "plots", "out")
+DATA = os.path.join(runs.ROOT, "build", "plots")
+# one line per variant in the depth plots: native, or the v7.3 model
+DEPTH_VARIANTS = ["irqsave", "irqsave_hoh", "counted", "counted_hoh", "lock_with", "scoped",
+                  "irq_save_only", "interrupt_only", "spin_only", "preempt_only"]
+SIDE_VARIANTS = DEPTH_VARIANTS + ["irq"]
+IMPLS = ["native", "emulated:v7.3", "emulated:tip", "emulated:v1-percpu"]
+
+
+def unit_label(unit):
+    return "guest instructions per operation" if unit == "insn" else "ns per operation (emulated)"
+
+
+def main_impl(recs, variant):
+    impls = {r["impl"] for r in recs if r["variant"] == variant}
+    for cand in ("native", "emulated:v7.3"):
+        if cand in impls:
+            return cand
+    return None
+
+
+def gnuplot(script, **params):
+    args = []
+    for k, v in params.items():
+        args += ["-e", f"{k}='{v}'" if isinstance(v, str) else f"{k}={v}"]
+    subprocess.run(["gnuplot", *args, os.path.join("plots", script)], cwd=runs.ROOT, check=True)
+
+
+def fmt(v):
+    return "?" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+
+
+def depth_plots(recs, accel):
+    """Cost vs depth per arch, kernel and entry state."""
+    made = []
+    groups = sorted({(r["arch"], r["kernel"], r["config"], r["irq_state"]) for r in recs})
+    for arch, kernel, config, state in groups:
+        sel = [r for r in recs if (r["arch"], r["kernel"], r["config"], r["irq_state"]) == (arch, kernel, config, state)]
+        blocks, titles = [], []
+        for v in DEPTH_VARIANTS:
+            impl = main_impl(sel, v)
+            pts = sorted((r["depth"], r) for r in sel if r["variant"] == v and r["impl"] == impl)
+            if len(pts) < 2:
+                continue
+            blocks.append("\n".join(f"{d} {r['p50']} {r['ci95_lo']} {r['ci95_hi']}" for d, r in pts))
+            titles.append(v if impl == "native" else f"{v}({impl.split(':')[1]})")
+        if not blocks:
+            continue
+        name = f"depth-{accel}-{arch}-{kernel}-{config}-{state}"
+        path = os.path.join(DATA, name + ".dat")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n\n\n".join(blocks) + "\n")
+        gnuplot("cost_vs_depth.gp", datafile=path, titles=" ".join(titles), outbase=os.path.join(OUT, name),
+                title=f"cost vs nesting depth: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs {state}",
+                ylabel=unit_label(sel[0]["unit"]))
+        made.append((f"{arch} {kernel} {config}, entry irqs {state}", name))
+    return made
+
+
+def side_by_side(recs, accel):
+    made = []
+    for kernel, config in sorted({(r["kernel"], r["config"]) for r in recs}):
+        files, titles = {}, {}
+        for arch in ("x86_64", "arm64"):
+            sel = [r for r in recs if (r["arch"], r["kernel"], r["config"]) == (arch, kernel, config)]
+            path = os.path.join(DATA, f"side-{accel}-{arch}-{kernel}-{config}.dat")
+            with open(path, "w", encoding="utf-8") as f:
+                for v in SIDE_VARIANTS:
+                    impl = main_impl(sel, v)
+                    vals = []
+                    for d, s in ((1, "on"), (1, "off"), (4, "on"), (4, "off")):
+                        hit = [r["p50"] for r in sel if r["variant"] == v and r["impl"] == impl
+                               and r["depth"] == d and r["irq_state"] == s]
+                        vals.append(fmt(hit[0]) if hit else "?")
+                    f.write(f"{v} {' '.join(vals)}\n")
+            files[arch], titles[arch] = path, f"{arch}" + ("" if sel else " (not in this run)")
+        unit = recs[0]["unit"]
+        name = f"side-{accel}-{kernel}-{config}"
+        gnuplot("side_by_side.gp", left=files["x86_64"], right=files["arm64"], lefttitle=titles["x86_64"],
+                righttitle=titles["arm64"], outbase=os.path.join(OUT, name),
+                title=f"variants at depth 1 and 4: kernel {kernel}, config {config}, accel {accel}",
+                ylabel=unit_label(unit))
+        made.append((f"kernel {kernel} {config}", name))
+    return made
+
+
+def native_vs_emulated(recs, accel):
+    made = []
+    for arch, kernel, config in sorted({(r["arch"], r["kernel"], r["config"]) for r in recs}):
+        sel = [r for r in recs if (r["arch"], r["kernel"], r["config"]) == (arch, kernel, config)]
+        if not any(r["impl"] == "native" and r["variant"] == "counted" for r in sel):
+            continue
+        name = f"native-{accel}-{arch}-{kernel}-{config}"
+        path = os.path.join(DATA, name + ".dat")
+        with open(path, "w", encoding="utf-8") as f:
+            for v in ("counted", "interrupt_only"):
+                for d in (1, 2, 4, 8):
+                    for s in ("on", "off"):
+                        vals = []
+                        for impl in IMPLS:
+                            hit = [r["p50"] for r in sel if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == (v, impl, d, s)]
+                            vals.append(fmt(hit[0]) if hit else "?")
+                        if any(x != "?" for x in vals):
+                            f.write(f"{v}:d{d}:{s} {' '.join(vals)}\n")
+        gnuplot("native_vs_emulated.gp", datafile=path, outbase=os.path.join(OUT, name),
+                title=f"native counted disabling vs emulated models: {arch}, kernel {kernel}, accel {accel}",
+                ylabel=unit_label(sel[0]["unit"]))
+        made.append((f"{arch} {kernel}", name))
+    return made
+
+
+HISTORY_CASES = [("counted", 1, "on"), ("counted", 1, "off"), ("lock_with", 1, "off"), ("irqsave", 1, "on")]
+
+
+def history(all_runs, accel, threshold):
+    """Chosen cases of one arch/kernel across runs, with the band around the baseline."""
+    made = []
+    ordered = [(d, recs) for d, _meta, recs in all_runs if any(r["accel"] == accel for r in recs)]
+    if not ordered:
+        return made
+    base_dir = os.path.realpath(os.path.join(runs.RESULTS, "baseline")) if os.path.islink(os.path.join(runs.RESULTS, "baseline")) else ordered[0][0]
+    base = next((recs for d, recs in ordered if d == base_dir), ordered[0][1])
+    for arch in ("x86_64", "arm64"):
+        blocks, titles = [], []
+        for v, dep, s in HISTORY_CASES:
+            pts = []
+            for i, (_d, recs) in enumerate(ordered, 1):
+                hit = [r for r in recs if (r["accel"], r["arch"], r["variant"], r["depth"], r["irq_state"]) == (accel, arch, v, dep, s)
+                       and r["impl"] in ("native", "emulated:v7.3") and r["config"] == "default"]
+                hit.sort(key=lambda r: (r["impl"] != "native", r["kernel"]), reverse=False)
+                if hit:
+                    pts.append((i, hit[-1]))
+            if not pts:
+                continue
+            ref = [r for r in base if (r["accel"], r["arch"], r["variant"], r["depth"], r["irq_state"], r["kernel"], r["impl"]) ==
+                   (accel, arch, v, dep, s, pts[0][1]["kernel"], pts[0][1]["impl"])]
+            b = ref[0]["p50"] if ref else pts[0][1]["p50"]
+            band = 0.5 if accel == "tcg-icount" else b * threshold / 100
+            blocks.append("\n".join(f"{i} {r['p50']} {r['ci95_lo']} {r['ci95_hi']} {b - band} {b + band}" for i, r in pts))
+            titles.append(f"{v}:d{dep}:{s}")
+        if not blocks:
+            continue
+        name = f"history-{accel}-{arch}"
+        path = os.path.join(DATA, name + ".dat")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n\n\n".join(blocks) + "\n")
+        gnuplot("history.gp", datafile=path, titles=" ".join(titles), outbase=os.path.join(OUT, name),
+                title=f"history: {arch}, accel {accel}, band = baseline +-{'0.5 insn' if accel == 'tcg-icount' else f'{threshold}%'}",
+                ylabel=unit_label("insn" if accel == "tcg-icount" else "ns"))
+        made.append((f"{arch}", name))
+    return made
+
+
+def make_all(selected, all_runs, threshold):
+    """selected: {accel: records}. Returns {section: [(caption, name)]}."""
+    os.makedirs(OUT, exist_ok=True)
+    os.makedirs(DATA, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith((".png", ".svg")):
+            os.unlink(os.path.join(OUT, f))
+    out = {}
+    for accel, recs in selected.items():
+        out[f"depth-{accel}"] = depth_plots(recs, accel)
+        out[f"side-{accel}"] = side_by_side(recs, accel)
+        out[f"native-{accel}"] = native_vs_emulated(recs, accel)
+        out[f"history-{accel}"] = history(all_runs, accel, threshold)
+    return out
