@@ -2,7 +2,7 @@
 /* Result records as CSV, JSON, per-sample lines and kernel log lines. */
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
-#include <asm/processor.h>
+#include <linux/processor.h>
 #include "counted.h"
 
 char *irqb_tag_config = "unknown";

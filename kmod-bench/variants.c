@@ -21,6 +21,22 @@
 #define IRQB_NOINIT
 #endif
 
+/*
+ * Unroll the nesting fully, as code with a fixed nesting is written: left
+ * to its heuristics the compiler keeps a loop at depth 8 and the loop's own
+ * instructions would be counted as the primitive's.
+ */
+#ifdef IRQB_HAVE_UNROLL_H
+#include <linux/unroll.h>
+#else	/* as linux/unroll.h (6.14+) spells it */
+#define __irqb_pragma(x)	_Pragma(#x)
+#ifdef CONFIG_CC_IS_CLANG
+#define unrolled_count(n)	__irqb_pragma(clang loop unroll_count(n))
+#else
+#define unrolled_count(n)	__irqb_pragma(GCC unroll n)
+#endif
+#endif
+
 static __always_inline void held(u32 *leaks, bool *leaked)
 {
 	if (leaks && !irqs_disabled())
@@ -45,9 +61,11 @@ static __always_inline void irqsave_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock_irqsave(lk(c, i), flags[i]);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		spin_unlock_irqrestore(lk(c, i), flags[i]);
 		if (i)
@@ -64,9 +82,11 @@ static __always_inline void irqsave_hoh_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock_irqsave(lk(c, i), flags[i]);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = 0; i < depth; i++) {
 		spin_unlock_irqrestore(lk(c, i), flags[i]);
 		if (i < depth - 1)
@@ -92,9 +112,11 @@ static __always_inline void counted_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_spin_lock_irq_disable(lk(c, i), impl);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		irqb_spin_unlock_irq_enable(lk(c, i), impl);
 		if (i)
@@ -109,9 +131,11 @@ static __always_inline void counted_hoh_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_spin_lock_irq_disable(lk(c, i), impl);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = 0; i < depth; i++) {
 		irqb_spin_unlock_irq_enable(lk(c, i), impl);
 		if (i < depth - 1)
@@ -131,9 +155,11 @@ static __always_inline void lock_with_op(struct irqb_ctx *c, const int depth,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock(lk(c, i));
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		spin_unlock(lk(c, i));
 		if (i)
@@ -174,9 +200,11 @@ static __always_inline void scoped_op(struct irqb_ctx *c, const int depth,
 	{
 		unsigned long scope IRQB_SCOPED_IRQ_OFF = irqb_scoped_save();
 
+		unrolled_count(16)
 		for (i = 0; i < depth; i++)
 			spin_lock(lk(c, i));
 		held(leaks, &leaked);
+		unrolled_count(16)
 		for (i = depth - 1; i >= 0; i--) {
 			spin_unlock(lk(c, i));
 			if (i)
@@ -195,9 +223,11 @@ static __always_inline void irq_save_only_op(struct irqb_ctx *c,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		local_irq_save(flags[i]);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		local_irq_restore(flags[i]);
 		if (i)
@@ -214,9 +244,11 @@ static __always_inline void interrupt_only_op(struct irqb_ctx *c,
 	bool leaked = false;
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_interrupt_disable(impl);
 	held(leaks, &leaked);
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		irqb_interrupt_enable(impl);
 		if (i)
@@ -231,8 +263,10 @@ static __always_inline void spin_only_op(struct irqb_ctx *c, const int depth,
 {
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock(lk(c, i));
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--)
 		spin_unlock(lk(c, i));
 }
@@ -243,8 +277,10 @@ static __always_inline void preempt_only_op(struct irqb_ctx *c,
 {
 	int i;
 
+	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		preempt_disable();
+	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--)
 		preempt_enable();
 }
@@ -258,54 +294,68 @@ static __always_inline void empty_op(struct irqb_ctx *c, const int depth,
 /*
  * Batch loops with the depth and the implementation as constants, so the
  * compiler unrolls the nesting and folds the implementation switch, as it
- * would in kernel code with a fixed nesting; verify loops keep both
- * variable and run the checks.
+ * would in kernel code with a fixed nesting.
  */
-#define IRQB_LOOP_DEPTH(name, d, impl)					\
+#define IRQB_CASE(name, sfx, d, ...)					\
 	case d:								\
 		for (k = 0; k < n; k++)					\
-			name##_op(c, d, impl, NULL);			\
+			name##sfx(c, d, __VA_ARGS__);			\
 		break
+
+#define IRQB_SWITCH(name, sfx, ...)					\
+do {									\
+	switch (c->depth) {						\
+	IRQB_CASE(name, sfx, 1, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 2, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 3, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 4, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 5, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 6, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 7, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 8, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 9, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 10, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 11, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 12, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 13, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 14, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 15, __VA_ARGS__);				\
+	IRQB_CASE(name, sfx, 16, __VA_ARGS__);				\
+	}								\
+} while (0)
 
 #define IRQB_DEFINE_LOOPS(name, impl)					\
 static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n)	\
 {									\
 	u32 k;								\
 									\
-	switch (c->depth) {						\
-	IRQB_LOOP_DEPTH(name, 1, impl);					\
-	IRQB_LOOP_DEPTH(name, 2, impl);					\
-	IRQB_LOOP_DEPTH(name, 3, impl);					\
-	IRQB_LOOP_DEPTH(name, 4, impl);					\
-	IRQB_LOOP_DEPTH(name, 5, impl);					\
-	IRQB_LOOP_DEPTH(name, 6, impl);					\
-	IRQB_LOOP_DEPTH(name, 7, impl);					\
-	IRQB_LOOP_DEPTH(name, 8, impl);					\
-	IRQB_LOOP_DEPTH(name, 9, impl);					\
-	IRQB_LOOP_DEPTH(name, 10, impl);				\
-	IRQB_LOOP_DEPTH(name, 11, impl);				\
-	IRQB_LOOP_DEPTH(name, 12, impl);				\
-	IRQB_LOOP_DEPTH(name, 13, impl);				\
-	IRQB_LOOP_DEPTH(name, 14, impl);				\
-	IRQB_LOOP_DEPTH(name, 15, impl);				\
-	IRQB_LOOP_DEPTH(name, 16, impl);				\
-	}								\
+	IRQB_SWITCH(name, _op, impl, NULL);				\
 }
 
+/*
+ * Verification: the same constant-depth operations with checks on, each
+ * followed by a look at the interrupt state, put back if it changed.
+ */
 #define IRQB_DEFINE_VERIFY(name)					\
-static u32 name##_verify(struct irqb_ctx *c, u32 n, u32 *changes)	\
+static __always_inline void name##_vop(struct irqb_ctx *c, const int d,	\
+				       const unsigned int impl,		\
+				       u32 *leaks, u32 *changes)	\
 {									\
-	u32 k, leaks = 0;						\
 	unsigned long flags;						\
 									\
-	for (k = 0; k < n; k++) {					\
-		local_save_flags(flags);				\
-		name##_op(c, c->depth, c->impl, &leaks);		\
-		if (irqs_disabled() != irqs_disabled_flags(flags)) {	\
-			(*changes)++;					\
-			local_irq_restore(flags);			\
-		}							\
+	local_save_flags(flags);					\
+	name##_op(c, d, impl, leaks);					\
+	if (irqs_disabled() != irqs_disabled_flags(flags)) {		\
+		(*changes)++;						\
+		local_irq_restore(flags);				\
 	}								\
+}									\
+									\
+static noinline u32 name##_verify(struct irqb_ctx *c, u32 n, u32 *changes) \
+{									\
+	u32 k, leaks = 0;						\
+									\
+	IRQB_SWITCH(name, _vop, c->impl, &leaks, changes);		\
 	return leaks;							\
 }
 
