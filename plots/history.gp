@@ -5,6 +5,7 @@ load "plots/common.gp"
 set xlabel "run (oldest first)"
 set yrange [0:*]
 set xtics 1
+set offsets 0.5, 0.5, 0, 0
 n = words(titles)
 do for [fmt in "png svg"] {
 	if (fmt eq "png") { set terminal pngcairo size 1000,600 font ",10" } else { set terminal svg size 1000,600 dynamic }

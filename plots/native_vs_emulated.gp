@@ -8,6 +8,8 @@ set datafile missing "?"
 set xtics rotate by -40 left noenhanced
 set yrange [0:*]
 set key top left
+set rmargin 12
+set bmargin 8
 do for [fmt in "png svg"] {
 	if (fmt eq "png") { set terminal pngcairo size 1100,600 font ",10" } else { set terminal svg size 1100,600 dynamic }
 	set output outbase.".".fmt

@@ -116,6 +116,17 @@ for kernel in $CHECK_DEBUG; do
 	done
 done
 
+# The results tooling on records the guests just produced.
+t=$(date +%s)
+if ls "$out"/guests/*.json >/dev/null 2>&1; then
+	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_results.py" "$out/guests" \
+		>"$out/results.ktap" 2>"$out/results.log"
+	ktap "results: " "$out/results.ktap"
+else
+	note fail "results: no guest records to test the tooling on"
+fi
+progress check results "$t" "compare, history, plots, dashboard"
+
 passed=$(grep -c '^pass' "$tally" || true)
 failed=$(grep -c '^fail' "$tally" || true)
 skipped=$(grep -c '^skip' "$tally" || true)

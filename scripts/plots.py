@@ -6,8 +6,8 @@ import subprocess
 
 import runs
 
-OUT = os.path.join(runs.ROOT, "plots", "out")
-DATA = os.path.join(runs.ROOT, "build", "plots")
+OUT = os.environ.get("IRQBENCH_PLOTS_OUT", os.path.join(runs.ROOT, "plots", "out"))
+DATA = os.environ.get("IRQBENCH_PLOTS_DATA", os.path.join(runs.ROOT, "build", "plots"))
 # one line per variant in the depth plots: native, or the v7.3 model
 DEPTH_VARIANTS = ["irqsave", "irqsave_hoh", "counted", "counted_hoh", "lock_with", "scoped",
                   "irq_save_only", "interrupt_only", "spin_only", "preempt_only"]

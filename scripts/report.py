@@ -64,7 +64,7 @@ def env_section(runs_used):
         out.append("")
         for r in reqs:
             out.append(f"- request: `{r}`")
-        cmd = meta.get("cells", [{}])[0].get("qemu_cmdline", "")
+        cmd = (meta.get("cells") or [{}])[0].get("qemu_cmdline", "")
         if cmd:
             out.append(f"- QEMU command line (first cell): `{cmd.strip()}`")
         out.append("")
@@ -235,16 +235,21 @@ def hazard_section(runs_used):
 
 
 def pipeline_section():
+    import glob
     import json
-    path = os.path.join(runs.RESULTS, "pipeline", "hyperfine.json")
-    if not os.path.exists(path):
+    paths = sorted(glob.glob(os.path.join(runs.RESULTS, "pipeline", "hyperfine-*.json")))
+    if not paths:
         return []
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    out = ["## Pipeline timings (hyperfine)", "", "| command | mean s | stddev s | min s | max s | runs |",
+    results = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            results += json.load(f).get("results", [])
+    out = ["## Pipeline timings (hyperfine)", "",
+           "From `make bench-pipeline` (`results/pipeline/hyperfine-*.json`), on the host described below.", "",
+           "| command | mean s | stddev s | min s | max s | runs |",
            "|---|---|---|---|---|---|"]
-    for r in data.get("results", []):
-        out.append(f"| `{r['command']}` | {r['mean']:.2f} | {r.get('stddev') or 0:.2f} | {r['min']:.2f} | {r['max']:.2f} | {len(r.get('times', []))} |")
+    for r in results:
+        out.append(f"| {r['command']} | {r['mean']:.2f} | {r.get('stddev') or 0:.2f} | {r['min']:.2f} | {r['max']:.2f} | {len(r.get('times', []))} |")
     extra = os.path.join(runs.RESULTS, "pipeline", "notes.md")
     if os.path.exists(extra):
         with open(extra, encoding="utf-8") as f:
@@ -273,5 +278,6 @@ def write(runs_used, made):
     lines += env_section(runs_used)
     lines += tables_section(runs_used)
     lines += plots_section(made)
-    with open(os.path.join(runs.ROOT, "RESULTS.md"), "w", encoding="utf-8") as f:
+    path = os.environ.get("IRQBENCH_RESULTS_MD", os.path.join(runs.ROOT, "RESULTS.md"))
+    with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""test_results.py RUN_DIR: KTAP tests of the regression gate, history and
+make results, on synthetic runs derived from a real one (RUN_DIR, the
+guests of make check): a run compared with itself passes; one whose
+counted case got 10 % slower (or one instruction longer under tcg-icount)
+fails and names the case; one-sided cases are reported, not dropped."""
+import copy
+import glob
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+results = []
+
+
+def check(ok, name):
+    results.append((bool(ok), name))
+
+
+def load(src):
+    recs = []
+    for j in sorted(glob.glob(os.path.join(src, "*.json"))):
+        if os.path.basename(j) != "run.json":
+            with open(j, encoding="utf-8") as f:
+                recs.extend(json.load(f))
+    return recs
+
+
+def store(root, name, recs, date):
+    d = os.path.join(root, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "records.json"), "w", encoding="utf-8") as f:
+        json.dump(recs, f)
+    with open(os.path.join(d, "run.json"), "w", encoding="utf-8") as f:
+        json.dump({"run_id": name, "irqbench_commit": "test", "date": date, "cells": []}, f)
+
+
+def compare(root, base, new, *extra):
+    env = dict(os.environ, RESULTS=root)
+    p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), *extra, base, new],
+                       capture_output=True, text=True, env=env, check=False)
+    return p.returncode, p.stdout + p.stderr
+
+
+def slower(recs, accel, variant, factor, add):
+    out = copy.deepcopy(recs)
+    for r in out:
+        r["accel"] = accel
+        if r["variant"] == variant:
+            r["values"] = [v * factor + add for v in r["values"]]
+            for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
+                r[k] = r[k] * factor + add
+    return out
+
+
+def main():
+    src = sys.argv[1]
+    recs = load(src)
+    check(recs and all(r.get("values") for r in recs), f"the guest runs hold {len(recs)} records with samples")
+    root = tempfile.mkdtemp(prefix="irqbench-test-")
+    try:
+        exact = [dict(r, accel="tcg-icount") for r in recs]
+        noisy = [dict(r, accel="tcg") for r in recs]
+        store(root, "base-exact", exact, "2026-01-01T00:00:00+00:00")
+        store(root, "same-exact", exact, "2026-01-02T00:00:00+00:00")
+        store(root, "slow-exact", slower(exact, "tcg-icount", "counted", 1.0, 1.0), "2026-01-03T00:00:00+00:00")
+        store(root, "base-tcg", noisy, "2026-01-04T00:00:00+00:00")
+        store(root, "slow-tcg", slower(noisy, "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
+        store(root, "fast-tcg", slower(noisy, "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
+        store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-07T00:00:00+00:00")
+
+        rc, out = compare(root, "base-exact", "same-exact")
+        check(rc == 0 and "0 regressions" in out, "compare: a tcg-icount run against itself exits 0")
+        rc, out = compare(root, "base-exact", "slow-exact")
+        named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
+        check(rc == 1 and named and all(" counted " in l for l in named),
+              f"compare: counted one instruction longer under tcg-icount exits 1 and names it ({len(named)} cases)")
+        rc, out = compare(root, "base-tcg", "base-tcg")
+        check(rc == 0, "compare: a tcg run against itself exits 0")
+        rc, out = compare(root, "base-tcg", "slow-tcg")
+        named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
+        check(rc == 1 and named and all(" counted " in l for l in named),
+              f"compare: counted 10 % slower under tcg exits 1 and names it ({len(named)} cases)")
+        rc, out = compare(root, "base-tcg", "fast-tcg")
+        check(rc == 0 and "improvement" in out, "compare: 10 % faster is an improvement, exit 0")
+        rc, out = compare(root, "base-tcg", "slow-tcg", "--threshold", "20")
+        check(rc == 0, "compare: a 10 % slowdown under a 20 % floor is not a regression")
+        rc, out = compare(root, "base-tcg", "fewer-tcg")
+        check(rc == 0 and "only BASE" in out and " scoped " in out,
+              "compare: a case on one side only is reported, not dropped")
+        rc, out = compare(root, "base-tcg", "no-such-run")
+        check(rc not in (0, 1) or "no single run" in out, "compare: an unknown run is an error, not a pass")
+
+        env = dict(os.environ, RESULTS=root)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        check(p.returncode == 0 and p.stdout.count("\n") >= 8, "history lists every stored run")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline", "base-tcg"],
+                           capture_output=True, text=True, env=env, check=False)
+        check(p.returncode == 0 and os.path.islink(os.path.join(root, "baseline")), "history --baseline names a run")
+        os.symlink("slow-tcg", os.path.join(root, "latest"))
+        out_dir = os.path.join(root, "site")
+        env.update(IRQBENCH_PLOTS_OUT=out_dir, IRQBENCH_PLOTS_DATA=os.path.join(root, "data"),
+                   IRQBENCH_RESULTS_MD=os.path.join(root, "RESULTS.md"))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "results.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        check(p.returncode == 0, f"make results runs ({p.stderr.strip().splitlines()[-1:] if p.returncode else 'ok'})")
+        if p.returncode:
+            print(p.stderr, file=sys.stderr)
+        md = open(os.path.join(root, "RESULTS.md"), encoding="utf-8").read() if p.returncode == 0 else ""
+        check("## The thread's claims, checked" in md and "lock_with() cheaper" in md,
+              "RESULTS.md answers the thread's claims")
+        pngs = glob.glob(os.path.join(out_dir, "*.png"))
+        svgs = glob.glob(os.path.join(out_dir, "*.svg"))
+        check(len(pngs) >= 4 and len(pngs) == len(svgs) and all(os.path.getsize(x) > 2000 for x in pngs),
+              f"gnuplot drew {len(pngs)} PNG and {len(svgs)} SVG plots")
+        page = open(os.path.join(out_dir, "index.html"), encoding="utf-8").read() if p.returncode == 0 else ""
+
+        class Parser(html.parser.HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.bad_rows = 0
+                self.imgs = []
+
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "tr" and a.get("class") == "bad":
+                    self.bad_rows += 1
+                if tag == "img":
+                    self.imgs.append(a.get("src"))
+
+        hp = Parser()
+        hp.feed(page)
+        check(hp.bad_rows > 0 and "counted" in page, "the dashboard highlights the counted regression")
+        check(hp.imgs and all(os.path.exists(os.path.join(out_dir, i)) for i in hp.imgs),
+              f"the dashboard's {len(hp.imgs)} images exist beside it")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("TAP version 13")
+    print(f"1..{len(results)}")
+    for i, (ok, name) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} {name}")
+    sys.exit(0 if all(ok for ok, _ in results) else 1)
+
+
+if __name__ == "__main__":
+    main()
