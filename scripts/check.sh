@@ -116,6 +116,29 @@ for kernel in $CHECK_DEBUG; do
 	done
 done
 
+# A broken guest must fail with a clear message, never pass or hang: a
+# panic (no init) and a hang (the same panic with panic=0, which waits).
+broken() {
+	local what=$1 want=$2 arch=${CHECK_ARCHS%% *} kernel=${CHECK_KERNELS##* } bdir log
+	shift 2
+	bdir=$("$IRQBENCH_ROOT/arch-matrix/build-kernel.sh" "$arch" "$kernel" default) || return 0
+	log=$out/broken-$what.log
+	if BOOT_TIMEOUT=20 "$IRQBENCH_ROOT/arch-matrix/boot.sh" "$arch" "$bdir/$(arch_image "$arch")" \
+		"$IRQBENCH_CACHE/work/$arch-$kernel-default/initramfs.cpio" tcg-icount "$log" "$@" \
+		2>"$log.err"; then
+		note fail "a $what guest ($arch $kernel) is reported as a failure"
+	elif grep -q "$want" "$log.err"; then
+		note pass "a $what guest ($arch $kernel) fails the run: $(head -n 1 "$log.err" | cut -c1-90)"
+	else
+		note fail "a $what guest ($arch $kernel) fails with a clear message"
+		cat "$log.err" >&2
+	fi
+}
+t=$(date +%s)
+broken panicking "Kernel panic" rdinit=/nonexistent
+broken hanging "hung: no end marker" rdinit=/nonexistent panic=0
+progress check broken "$t" "a panicking and a hanging guest"
+
 # The results tooling on records the guests just produced.
 t=$(date +%s)
 if ls "$out"/guests/*.json >/dev/null 2>&1; then
