@@ -16,6 +16,7 @@
 #define IRQB_VERIFY_OPS		64
 #define IRQB_MAX_BATCH		BIT(20)
 #define IRQB_MIN_TICKS		1000
+#define IRQB_MAX_CLOCK_STEP_NS	1000
 
 /* The architecture's counter, read in program order. */
 static __always_inline u64 irqb_counter(void)
@@ -280,6 +281,31 @@ static int time_empty(struct irqb_run_state *rs, u32 n, s64 *ns, s64 *ticks)
 	return 0;
 }
 
+/*
+ * The smallest step of the monotonic clock. A guest whose TSC could not
+ * be calibrated falls back to jiffies: batches timed with that would be
+ * noise, and calibration would grow them without bound.
+ */
+static int check_clock(void)
+{
+	u64 t0, t1, step = U64_MAX;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t0 = ktime_get_ns();
+		do {
+			t1 = ktime_get_ns();
+		} while (t1 == t0);
+		step = min(step, t1 - t0);
+	}
+	if (step > IRQB_MAX_CLOCK_STEP_NS) {
+		pr_err("irqbench: the monotonic clock moves in steps of %llu ns (a jiffies clocksource?): too coarse to time batches\n",
+		       step);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Fixed cost of a batch (timer reads, call), then the loop cost per op. */
 static int measure_baseline(struct irqb_run_state *rs)
 {
@@ -288,6 +314,9 @@ static int measure_baseline(struct irqb_run_state *rs)
 	u32 n;
 	int ret;
 
+	ret = check_clock();
+	if (ret)
+		return ret;
 	rs->ctx->depth = 1;
 	rs->ctx->impl = IRQB_IMPL_V73;
 	ret = time_empty(rs, 0, &res->overhead_ns, &res->overhead_ticks);

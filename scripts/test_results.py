@@ -58,6 +58,27 @@ def slower(recs, accel, variant, factor, add):
     return out
 
 
+def browser_check(page, root):
+    """Headless Chromium renders the page from the filesystem with no
+    console errors (failed loads, script errors)."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        check(False, "the dashboard renders in headless Chromium (chromium is not installed)")
+        return
+    shot = os.path.join(root, "dashboard.png")
+    args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={os.path.join(root, 'chromium')}", "--enable-logging=stderr", "--v=0",
+            "--window-size=1400,2000"]
+    p = subprocess.run(args + [f"--screenshot={shot}", "file://" + page], capture_output=True,
+                       text=True, timeout=120, check=False)
+    errors = [l for l in p.stderr.splitlines() if "CONSOLE" in l or "Failed to load resource" in l]
+    dom = subprocess.run(args + ["--dump-dom", "file://" + page], capture_output=True, text=True,
+                         timeout=120, check=False).stdout
+    check(p.returncode == 0 and os.path.exists(shot) and os.path.getsize(shot) > 10000 and "<h1>irqbench</h1>" in dom
+          and not errors, f"the dashboard renders in headless Chromium with no console errors {errors[:2]}")
+
+
 def main():
     src = sys.argv[1]
     recs = load(src)
@@ -139,6 +160,7 @@ def main():
         check(hp.bad_rows > 0 and "counted" in page, "the dashboard highlights the counted regression")
         check(hp.imgs and all(os.path.exists(os.path.join(out_dir, i)) for i in hp.imgs),
               f"the dashboard's {len(hp.imgs)} images exist beside it")
+        browser_check(os.path.join(out_dir, "index.html"), root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print("TAP version 13")
