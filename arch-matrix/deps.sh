@@ -9,7 +9,7 @@ PKGS=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	gnuplot-nox hyperfine shellcheck clang chromium
-	linux-source-6.1
+	linux-source-6.1 linux-headers-amd64
 )
 
 missing=()

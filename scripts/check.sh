@@ -89,6 +89,25 @@ for f in "$IRQBENCH_ROOT"/kmod-bench/*.[ch] "$IRQBENCH_ROOT"/selftests/irqbench/
 done
 progress check lint "$t" "shellcheck, checkpatch --strict"
 
+# The bare-metal path: irqbench.ko against Debian's own kernel headers.
+t=$(date +%s)
+kdir=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' | sort -V | tail -n 1)
+if [ -n "$kdir" ]; then
+	rm -rf "$out/distro-module"
+	mkdir -p "$out/distro-module"
+	cp "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h} "$out/distro-module/"
+	if make -C "$kdir" M="$out/distro-module" W=1 modules >"$out/distro-module.log" 2>&1 &&
+		! grep -q "warning:" "$out/distro-module.log"; then
+		note pass "irqbench.ko builds with W=1 and no warning against $(basename "$kdir")"
+	else
+		note fail "irqbench.ko against $(basename "$kdir")"
+		grep -E "warning:|error:" "$out/distro-module.log" >&2
+	fi
+else
+	note fail "no Debian linux-headers-*-amd64 to build the bare-metal module against"
+fi
+progress check distro "$t" "module against a distribution kernel's headers"
+
 # Guests: the selftest (and a short sweep) in every arch x kernel.
 cell() {
 	local arch=$1 kernel=$2 config=$3 name=$1-$2-$3
