@@ -41,8 +41,11 @@ t=$(date +%s)
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
 [ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
 log=$out/$cell.console.log
-"$here/boot.sh" "$arch" "$image" "$work/initramfs.cpio" "$accel" "$log" "${extra[@]}" ||
+if ! "$here/boot.sh" "$arch" "$image" "$work/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
+	# keep what the guest did report (the selftest's KTAP names the failures)
+	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" >/dev/null 2>&1 || true
 	die "$cell: guest run failed (console: $log)"
+fi
 progress "$cell" boot "$t" "$accel"
 
 t=$(date +%s)

@@ -16,7 +16,8 @@
 #define IRQB_VERIFY_OPS		64
 #define IRQB_MAX_BATCH		BIT(20)
 #define IRQB_MIN_TICKS		1000
-#define IRQB_MAX_CLOCK_STEP_NS	1000
+/* jiffies steps 1-10 ms; a slow read (lockdep under -icount) costs ~1 us */
+#define IRQB_MAX_CLOCK_STEP_NS	100000
 
 /* The architecture's counter, read in program order. */
 static __always_inline u64 irqb_counter(void)
@@ -282,8 +283,9 @@ static int time_empty(struct irqb_run_state *rs, u32 n, s64 *ns, s64 *ticks)
 }
 
 /*
- * The smallest step of the monotonic clock. A guest whose TSC could not
- * be calibrated falls back to jiffies: batches timed with that would be
+ * The smallest step of the monotonic clock, as seen by back-to-back reads
+ * (so it includes the cost of a read). A guest whose TSC could not be
+ * calibrated falls back to jiffies: batches timed with that would be
  * noise, and calibration would grow them without bound.
  */
 static int check_clock(void)
