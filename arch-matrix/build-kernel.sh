@@ -37,7 +37,7 @@ fi
 
 key=$( {
 	cat "${frags[@]}"
-	echo "$src $(make -s -C "$src" kernelversion) $cc_version LLVM=${LLVM:-}"
+	echo "$src $(kernel_version "$src") $cc_version LLVM=${LLVM:-}"
 } | sha256sum | cut -c1-12)
 bdir=$IRQBENCH_CACHE/build/$arch-$kernel-$config-$key
 if [ -f "$bdir/.irqbench-built" ]; then

@@ -76,7 +76,7 @@ else
 		xz -dc -T0 | tar -x -C "$tmp"
 fi
 [ -d "$tmp/linux-source-$ver" ] || die "the package did not hold linux-source-$ver/"
-got=$(make -s -C "$tmp/linux-source-$ver" kernelversion)
+got=$(kernel_version "$tmp/linux-source-$ver")
 case $got in
 "$ver" | "$ver".* | "$ver"-*) ;;
 *) die "linux-source-$ver holds kernel $got" ;;

@@ -45,3 +45,9 @@ arch_image() {
 	arm64) echo "arch/arm64/boot/Image" ;;
 	esac
 }
+
+# kernel_version TREE: "7.3.0-rc7"; clean of a parent make's flags, which
+# would add "Entering directory" lines under `make -C`.
+kernel_version() {
+	MAKEFLAGS= MAKELEVEL= make -s --no-print-directory -C "$1" kernelversion
+}

@@ -14,7 +14,7 @@ RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
 case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) die "ACCEL must be auto, kvm, tcg or tcg-icount" ;; esac
 if [ -n "${KSRC:-}" ]; then
 	[ -f "$KSRC/Makefile" ] || die "KSRC=$KSRC is not a kernel tree"
-	KERNELS=$(make -s -C "$KSRC" kernelversion)
+	KERNELS=$(kernel_version "$KSRC")
 fi
 
 commit=$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)
