@@ -49,5 +49,5 @@ arch_image() {
 # kernel_version TREE: "7.3.0-rc7"; clean of a parent make's flags, which
 # would add "Entering directory" lines under `make -C`.
 kernel_version() {
-	MAKEFLAGS= MAKELEVEL= make -s --no-print-directory -C "$1" kernelversion
+	MAKEFLAGS='' MAKELEVEL='' make -s --no-print-directory -C "$1" kernelversion
 }
