@@ -198,10 +198,10 @@ static s64 per_op_milli(u64 total, s64 overhead, u32 n)
 }
 
 /* Time one case: S batches, per-op cost less the empty loop. */
-static int measure_case(struct irqb_run_state *rs, unsigned int vi,
-			unsigned int impl, unsigned int depth,
-			unsigned int state)
+static int measure_case(void *arg, unsigned int vi, unsigned int impl,
+			unsigned int depth, unsigned int state)
 {
+	struct irqb_run_state *rs = arg;
 	const struct irqb_variant *v = &irqb_variants[vi];
 	struct irqb_results *res = rs->res;
 	struct irqb_record *r = &res->rec[res->nr];
@@ -343,10 +343,16 @@ static u32 impls_of(const struct irqb_variant *v, const struct irqb_request *req
 	return mask;
 }
 
-static unsigned int count_cases(const struct irqb_request *req)
+typedef int (*irqb_case_fn)(void *arg, unsigned int vi, unsigned int impl,
+			    unsigned int depth, unsigned int state);
+
+/* Every possible case of @req, in table, impl, depth, state order. */
+static int walk_cases(const struct irqb_request *req, irqb_case_fn fn,
+		      void *arg)
 {
 	const struct irqb_variant *v;
-	unsigned int i, impl, d, s, n = 0;
+	unsigned int i, impl, d, s;
+	int ret;
 
 	for (i = 0; i < irqb_nr_variants; i++) {
 		if (!(req->variants & (1U << i)))
@@ -355,14 +361,34 @@ static unsigned int count_cases(const struct irqb_request *req)
 		for (impl = 0; impl < IRQB_NR_IMPLS; impl++) {
 			if (!(impls_of(v, req) & (1U << impl)))
 				continue;
-			for (d = 1; d <= IRQB_MAX_DEPTH; d++)
-				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF; s <<= 1)
-					if ((req->depths & (1U << d)) &&
-					    (req->states & s) &&
-					    irqb_case_possible(&v->m, d, s))
-						n++;
+			for (d = 1; d <= IRQB_MAX_DEPTH; d++) {
+				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF; s <<= 1) {
+					if (!(req->depths & (1U << d)) ||
+					    !(req->states & s) ||
+					    !irqb_case_possible(&v->m, d, s))
+						continue;
+					ret = fn(arg, i, impl, d, s);
+					if (ret)
+						return ret;
+				}
+			}
 		}
 	}
+	return 0;
+}
+
+static int count_one(void *arg, unsigned int vi, unsigned int impl,
+		     unsigned int depth, unsigned int state)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+static unsigned int count_cases(const struct irqb_request *req)
+{
+	unsigned int n = 0;
+
+	walk_cases(req, count_one, &n);
 	return n;
 }
 
@@ -415,35 +441,12 @@ static struct irqb_ctx *alloc_ctx(void)
 
 static int run_cases(struct irqb_run_state *rs)
 {
-	const struct irqb_request *req = rs->req;
-	const struct irqb_variant *v;
-	unsigned int i, impl, d, s;
 	int ret;
 
 	ret = measure_baseline(rs);
 	if (ret)
 		return ret;
-	for (i = 0; i < irqb_nr_variants; i++) {
-		if (!(req->variants & (1U << i)))
-			continue;
-		v = &irqb_variants[i];
-		for (impl = 0; impl < IRQB_NR_IMPLS; impl++) {
-			if (!(impls_of(v, req) & (1U << impl)))
-				continue;
-			for (d = 1; d <= IRQB_MAX_DEPTH; d++) {
-				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF; s <<= 1) {
-					if (!(req->depths & (1U << d)) ||
-					    !(req->states & s) ||
-					    !irqb_case_possible(&v->m, d, s))
-						continue;
-					ret = measure_case(rs, i, impl, d, s);
-					if (ret)
-						return ret;
-				}
-			}
-		}
-	}
-	return 0;
+	return walk_cases(rs->req, measure_case, rs);
 }
 
 /*
