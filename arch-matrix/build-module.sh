@@ -12,8 +12,12 @@ cross=$(arch_cross "$arch")
 src=$(cat "$kbuild/.irqbench-src" 2>/dev/null || echo "")
 
 mkdir -p "$out"
-# copy only what the module is made of; keep the objects of a warm build
-cp -p "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h} "$out/"
+# Copy only what changed, stamped now, so make rebuilds exactly what
+# depends on it: a warm build stays warm and no object built from other
+# sources (another checkout sharing the cache) is ever reused.
+for f in "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h}; do
+	cmp -s "$f" "$out/$(basename "$f")" || cp "$f" "$out/"
+done
 args=(-C "$kbuild" M="$out" ARCH="$arch" W=1 KCFLAGS=-Werror -j"$(nproc)")
 if [ "${LLVM:-}" = 1 ]; then
 	args+=(LLVM=1 CC="ccache clang")
