@@ -17,9 +17,11 @@ cross=$(arch_cross "$arch")
 guest=$IRQBENCH_CACHE/guest/$arch
 mkdir -p "$guest"
 init_src=$IRQBENCH_ROOT/arch-matrix/guest/init.c
-if [ ! -x "$guest/init" ] || [ "$init_src" -nt "$guest/init" ]; then
+# rebuilt whenever the source differs from the one it was built from
+if [ ! -x "$guest/init" ] || ! cmp -s "$init_src" "$guest/init.c"; then
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init" "$init_src" ||
 		die "the guest init did not build for $arch"
+	cp "$init_src" "$guest/init.c"
 fi
 printf '%s\n' "$request" >"$out.request"
 {
