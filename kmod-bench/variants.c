@@ -28,7 +28,8 @@
  */
 #ifdef IRQB_HAVE_UNROLL_H
 #include <linux/unroll.h>
-#else	/* as linux/unroll.h (6.14+) spells it */
+#endif
+#ifndef unrolled_count	/* as linux/unroll.h spells it from 6.14 on */
 #define __irqb_pragma(x)	_Pragma(#x)
 #ifdef CONFIG_CC_IS_CLANG
 #define unrolled_count(n)	__irqb_pragma(clang loop unroll_count(n))
