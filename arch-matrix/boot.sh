@@ -7,6 +7,7 @@
 # ACCEL: kvm, tcg, or tcg-icount (-icount shift=0,sleep=off: the guest
 # clock counts instructions, so figures are exact and repeatable).
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: boot.sh ARCH IMAGE INITRD ACCEL CONSOLE_LOG [CMDLINE...]}

@@ -4,6 +4,7 @@
 # given, the selftest binary. Uses the kernel's own usr/gen_init_cpio, which
 # makes /dev/console without needing root.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-initramfs.sh ARCH KBUILD_DIR KO REQUEST OUT [SELFTEST]}

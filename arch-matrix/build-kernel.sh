@@ -5,6 +5,7 @@
 # content, the tree and the compiler, so a changed fragment rebuilds and
 # nothing stale is reused. KSRC=/path uses that tree instead of Debian's.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-kernel.sh ARCH KERNEL CONFIG}

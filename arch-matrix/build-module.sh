@@ -3,6 +3,7 @@
 # kernel build directory, from a copy of kmod-bench/ in OUT_DIR (so one
 # source tree serves every arch and kernel), with W=1 and warnings fatal.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-module.sh ARCH KBUILD_DIR OUT_DIR}

@@ -5,6 +5,7 @@
 # with apt-get download through a private sources list whose URIs are
 # copied from the machine's own apt configuration.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ver=${1:?usage: fetch-source.sh VERSION}

@@ -4,6 +4,7 @@
 # cell is kept as results/<run-id>.failed and never replaces a good one.
 # Environment: ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KSRC, RESULTS.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ARCHS=${ARCHS:-x86_64 arm64}

@@ -5,6 +5,7 @@
 # the probe boots for real, with a short timeout, and caches the verdict
 # per host kernel, QEMU version and arch.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: probe-kvm.sh ARCH IMAGE INITRD}

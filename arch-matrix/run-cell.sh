@@ -4,6 +4,7 @@
 # leaves in OUT_DIR: CELL.csv, CELL.json, CELL.ktap, CELL.console.log and
 # CELL.meta (what run.json needs). ACCEL may be auto.
 set -euo pipefail
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: run-cell.sh ARCH KERNEL CONFIG ACCEL OUT_DIR}

@@ -24,8 +24,6 @@ static int show_all(struct seq_file *m, irqb_show_fn fn)
 	r = irqb_latest;
 	for (i = 0; r && i < r->nr; i++)
 		fn(m, r, i);
-	if (fn == irqb_show_json && (!r || !r->nr))
-		seq_puts(m, "[]\n");
 	mutex_unlock(&irqb_results_lock);
 	return 0;
 }
@@ -39,7 +37,10 @@ DEFINE_SHOW_ATTRIBUTE(results);
 
 static int results_json_show(struct seq_file *m, void *unused)
 {
-	return show_all(m, irqb_show_json);
+	seq_puts(m, "[\n");
+	show_all(m, irqb_show_json);
+	seq_puts(m, "]\n");
+	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(results_json);
 

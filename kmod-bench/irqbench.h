@@ -75,7 +75,6 @@ struct irqb_record {
 };
 
 struct irqb_results {
-	struct irqb_request req;
 	char request[IRQB_REQ_MAX_LEN + 1];
 	unsigned int nr;
 	s64 overhead_ns;	/* a batch of no operations: timer reads, call */

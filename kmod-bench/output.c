@@ -125,7 +125,7 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 	row(r, &o);
 	seq_printf(m,
 		   "%s{\"arch\":\"%s\",\"kernel\":\"%s\",\"config\":\"%s\",\"accel\":\"%s\",\"cpu_model\":\"%s\",\"variant\":\"%s\",\"impl\":\"%s\",\"depth\":%u,\"irq_state\":\"%s\",\"batch_ops\":%u,\"samples\":%u,\"unit\":\"%s\",",
-		   i ? ",\n" : "[\n", IRQB_ARCH, utsname()->release,
+		   i ? ",\n" : "", IRQB_ARCH, utsname()->release,
 		   irqb_tag_config, irqb_tag_accel, o.cpu,
 		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
@@ -136,7 +136,7 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		   o.v[7], o.v[8], r->leaks, r->verify_ops, r->changes, o.ticks,
 		   IRQB_COUNTER);
 	if (i == res->nr - 1)
-		seq_puts(m, "\n]\n");
+		seq_putc(m, '\n');
 }
 
 /* variant,impl,depth,irq_state then every sample, in run order. */

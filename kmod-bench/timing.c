@@ -469,7 +469,6 @@ int irqb_run(const struct irqb_request *req, const char *text,
 	rs.scratch = kvcalloc(2 * req->samples, sizeof(s64), GFP_KERNEL);
 	if (!rs.res || !rs.ctx || !rs.scratch)
 		goto out;
-	rs.res->req = *req;
 	strscpy(rs.res->request, text, sizeof(rs.res->request));
 	ret = run_cases(&rs);
 	if (!ret) {

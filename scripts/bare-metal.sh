@@ -3,6 +3,7 @@
 # and writes the records under results/<run-id>/ like a guest cell, with
 # accel=bare-metal. For maintainers measuring real hardware.
 set -euo pipefail
+# shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 ko=${1:?usage: bare-metal.sh path/to/irqbench.ko}

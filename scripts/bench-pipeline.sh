@@ -4,6 +4,7 @@
 # boot-plus-sweep per arch under TCG (-icount), and a warm `make bench`
 # after touching only the module.
 set -euo pipefail
+# shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 kernel=${PIPELINE_KERNEL:-7.3}

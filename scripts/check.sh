@@ -4,6 +4,7 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
 # config) with the kselftest inside; every KTAP result counts.
 set -uo pipefail
+# shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 CHECK_ARCHS=${CHECK_ARCHS:-x86_64 arm64}
@@ -25,7 +26,7 @@ note() {
 
 # ktap PREFIX FILE: every "ok"/"not ok" line of a KTAP stream.
 ktap() {
-	local prefix=$1 file=$2 line name
+	local prefix=$1 file=$2 line count
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*) note skip "$prefix${line#ok }" ;;
@@ -33,8 +34,8 @@ ktap() {
 		"not ok "*) note fail "$prefix${line#not ok }" ;;
 		esac
 	done < <(tr -d '\r' <"$file")
-	name=$(grep -c -E '^(not )?ok ' "$file" || true)
-	[ "$name" -gt 0 ] || note fail "${prefix}KTAP stream has no results ($file)"
+	count=$(grep -c -E "^(not )?ok " "$file" || true)
+	[ "$count" -gt 0 ] || note fail "${prefix}KTAP stream has no results ($file)"
 }
 
 t=$(date +%s)
@@ -173,5 +174,5 @@ passed=$(grep -c '^pass' "$tally" || true)
 failed=$(grep -c '^fail' "$tally" || true)
 skipped=$(grep -c '^skip' "$tally" || true)
 echo "results: $tally"
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped" | tee "$out/summary"
 [ "$failed" = 0 ]

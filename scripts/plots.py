@@ -34,6 +34,14 @@ def gnuplot(script, **params):
     subprocess.run(["gnuplot", *args, os.path.join("plots", script)], cwd=runs.ROOT, check=True)
 
 
+def draw(script, name, blocks, **params):
+    """Write gnuplot data blocks (two blank lines apart) and run script on them."""
+    path = os.path.join(DATA, name + ".dat")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n\n\n".join(blocks) + "\n")
+    gnuplot(script, datafile=path, outbase=os.path.join(OUT, name), **params)
+
+
 def fmt(v):
     return "?" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
 
@@ -55,12 +63,9 @@ def depth_plots(recs, accel):
         if not blocks:
             continue
         name = f"depth-{accel}-{arch}-{kernel}-{config}-{state}"
-        path = os.path.join(DATA, name + ".dat")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("\n\n\n".join(blocks) + "\n")
-        gnuplot("cost_vs_depth.gp", datafile=path, titles=" ".join(titles), outbase=os.path.join(OUT, name),
-                title=f"cost vs nesting depth: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs {state}",
-                ylabel=unit_label(sel[0]["unit"]))
+        draw("cost_vs_depth.gp", name, blocks, titles=" ".join(titles),
+             title=f"cost vs nesting depth: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs {state}",
+             ylabel=unit_label(sel[0]["unit"]))
         made.append((f"{arch} {kernel} {config}, entry irqs {state}", name))
     return made
 
@@ -120,42 +125,44 @@ def native_vs_emulated(recs, accel):
 HISTORY_CASES = [("counted", 1, "on"), ("counted", 1, "off"), ("lock_with", 1, "off"), ("irqsave", 1, "on")]
 
 
+def history_point(recs, accel, arch, variant, depth, state):
+    """The case on the newest kernel of a run, native where it exists."""
+    hits = [r for r in recs if (r["accel"], r["arch"], r["variant"], r["depth"], r["irq_state"], r["config"])
+            == (accel, arch, variant, depth, state, "default") and r["impl"] in ("native", "emulated:v7.3")]
+    if not hits:
+        return None
+    newest = max(r["kernel"] for r in hits)
+    return min((r for r in hits if r["kernel"] == newest), key=lambda r: r["impl"] != "native")
+
+
 def history(all_runs, accel, threshold):
-    """Chosen cases of one arch/kernel across runs, with the band around the baseline."""
+    """Chosen cases across runs, with the band around the baseline."""
     made = []
     ordered = [(d, recs) for d, _meta, recs in all_runs if any(r["accel"] == accel for r in recs)]
     if not ordered:
         return made
-    base_dir = os.path.realpath(os.path.join(runs.RESULTS, "baseline")) if os.path.islink(os.path.join(runs.RESULTS, "baseline")) else ordered[0][0]
+    link = os.path.join(runs.RESULTS, "baseline")
+    base_dir = os.path.realpath(link) if os.path.islink(link) else ordered[0][0]
     base = next((recs for d, recs in ordered if d == base_dir), ordered[0][1])
+    exact = accel == "tcg-icount"
     for arch in ("x86_64", "arm64"):
         blocks, titles = [], []
         for v, dep, s in HISTORY_CASES:
-            pts = []
-            for i, (_d, recs) in enumerate(ordered, 1):
-                hit = [r for r in recs if (r["accel"], r["arch"], r["variant"], r["depth"], r["irq_state"]) == (accel, arch, v, dep, s)
-                       and r["impl"] in ("native", "emulated:v7.3") and r["config"] == "default"]
-                hit.sort(key=lambda r: (r["impl"] != "native", r["kernel"]), reverse=False)
-                if hit:
-                    pts.append((i, hit[-1]))
+            pts = [(i, p) for i, (_d, recs) in enumerate(ordered, 1)
+                   if (p := history_point(recs, accel, arch, v, dep, s))]
             if not pts:
                 continue
-            ref = [r for r in base if (r["accel"], r["arch"], r["variant"], r["depth"], r["irq_state"], r["kernel"], r["impl"]) ==
-                   (accel, arch, v, dep, s, pts[0][1]["kernel"], pts[0][1]["impl"])]
-            b = ref[0]["p50"] if ref else pts[0][1]["p50"]
-            band = 0.5 if accel == "tcg-icount" else b * threshold / 100
-            blocks.append("\n".join(f"{i} {r['p50']} {r['ci95_lo']} {r['ci95_hi']} {b - band} {b + band}" for i, r in pts))
+            ref = history_point(base, accel, arch, v, dep, s) or pts[0][1]
+            band = 0.5 if exact else ref["p50"] * threshold / 100
+            lo, hi = ref["p50"] - band, ref["p50"] + band
+            blocks.append("\n".join(f"{i} {r['p50']} {r['ci95_lo']} {r['ci95_hi']} {lo} {hi}" for i, r in pts))
             titles.append(f"{v}:d{dep}:{s}")
         if not blocks:
             continue
-        name = f"history-{accel}-{arch}"
-        path = os.path.join(DATA, name + ".dat")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("\n\n\n".join(blocks) + "\n")
-        gnuplot("history.gp", datafile=path, titles=" ".join(titles), outbase=os.path.join(OUT, name),
-                title=f"history: {arch}, accel {accel}, band = baseline +-{'0.5 insn' if accel == 'tcg-icount' else f'{threshold}%'}",
-                ylabel=unit_label("insn" if accel == "tcg-icount" else "ns"))
-        made.append((f"{arch}", name))
+        draw("history.gp", f"history-{accel}-{arch}", blocks, titles=" ".join(titles),
+             title=f"history: {arch}, accel {accel}, band = baseline +-{'0.5 insn' if exact else f'{threshold}%'}",
+             ylabel=unit_label("insn" if exact else "ns"))
+        made.append((f"{arch}", f"history-{accel}-{arch}"))
     return made
 
 

@@ -1,4 +1,6 @@
 """RESULTS.md from stored runs (make results). Never edit RESULTS.md by hand."""
+import glob
+import json
 import math
 import os
 
@@ -242,8 +244,6 @@ def hazard_section(runs_used):
 
 
 def pipeline_section():
-    import glob
-    import json
     paths = sorted(glob.glob(os.path.join(runs.RESULTS, "pipeline", "hyperfine-*.json")))
     if not paths:
         return []

@@ -2,6 +2,7 @@
 # build.sh ARCH KBUILD_DIR OUT_DIR: the selftest as a static binary for the
 # guest, against kselftest.h of the kernel tree the cell builds. Prints its path.
 set -euo pipefail
+# shellcheck source=../../arch-matrix/lib.sh
 . "$(dirname "$0")/../../arch-matrix/lib.sh"
 
 arch=${1:?usage: build.sh ARCH KBUILD_DIR OUT_DIR}

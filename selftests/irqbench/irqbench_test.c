@@ -179,6 +179,22 @@ static const char *check_record(char **f, const struct variant *v)
 	return NULL;
 }
 
+/* results.json: one array, one object per CSV record. */
+static void check_json(const char *id, int records)
+{
+	char *json = slurp(DBG "results.json"), *p, *end;
+	int objects = 0;
+
+	for (p = json; p && (p = strstr(p, "{\"arch\":")); p++)
+		objects++;
+	end = json ? json + strlen(json) : NULL;
+	while (end && end > json && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	record(json && json[0] == '[' && end > json && end[-1] == ']' && objects == records ? 0 : 1,
+	       "%s results.json is an array of %d objects (found %d)", id, records, objects);
+	free(json);
+}
+
 static int count_impls(const struct variant *v)
 {
 	return v->counted ? 3 + v->native : 1;
@@ -223,6 +239,7 @@ static void test_variant(const struct variant *v, int *impl_native)
 			*impl_native = 1;
 	}
 	free(text);
+	check_json(v->id, got);
 	record(got == nd * ns * count_impls(v) ? 0 : 1,
 	       "run %s gives one record per impl, depth and state (%d of %d)",
 	       v->id, got, nd * ns * count_impls(v));
