@@ -62,11 +62,9 @@ DEFINE_SHOW_ATTRIBUTE(variants);
 static int run_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&irqb_results_lock);
-	seq_printf(m, "running: %s\nlast: %s\noverhead_ns: %lld\nempty_milli: %lld\n",
+	seq_printf(m, "running: %s\nlast: %s\n",
 		   irqb_running() ? "yes" : "no",
-		   irqb_latest ? irqb_latest->request : "",
-		   irqb_latest ? irqb_latest->overhead_ns : 0,
-		   irqb_latest ? irqb_latest->empty_milli : 0);
+		   irqb_latest ? irqb_latest->request : "");
 	mutex_unlock(&irqb_results_lock);
 	return 0;
 }

@@ -9,18 +9,24 @@
 #include <linux/spinlock.h>
 #include "request.h"
 #include "stats.h"
+#include "variant_meta.h"
 
 /* The typed allocators arrived after 6.1; the same call on older kernels. */
 #ifndef kzalloc_obj
 #define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
 #endif
 
-/* Counted implementations: native (interrupt_rc.h) or an emulation model. */
+/*
+ * Counted implementations: native (interrupt_rc.h, module-linked: what a
+ * module pays), an emulation model, or native-builtin (the same loops
+ * compiled into vmlinux: what kernel code pays).
+ */
 enum irqb_impl {
 	IRQB_IMPL_NATIVE,
 	IRQB_IMPL_V73,		/* IRQB_IMPL_V73 + m is model m */
 	IRQB_IMPL_TIP,
 	IRQB_IMPL_V1,
+	IRQB_IMPL_NATIVE_BUILTIN,
 	IRQB_NR_IMPLS,
 };
 
@@ -29,32 +35,44 @@ struct irqb_lock {
 	spinlock_t lock;	/* the lock a nesting level takes */
 } ____cacheline_aligned;
 
+/* Shared with the builtin copy of variants.c in vmlinux: keep it plain. */
 struct irqb_ctx {
 	struct irqb_lock locks[IRQB_MAX_DEPTH];
 	unsigned int depth;
 	unsigned int impl;
+	bool putback;		/* hazard variants: re-enable after each op */
 };
 
-/* Runs @n operations; the timed part of a batch. */
-typedef void (*irqb_batch_fn)(struct irqb_ctx *c, u32 n);
 /*
- * Runs @n operations with checks; returns how many leaked interrupts and
- * counts in @changes those that left the interrupt state changed.
+ * Runs @n iterations of one operation, or of two back to back if @twice:
+ * the timed part of a batch. The two loops differ only in their body, so
+ * their difference is exactly @n operations: loop, call and timer costs
+ * cancel.
  */
-typedef u32 (*irqb_verify_fn)(struct irqb_ctx *c, u32 n, u32 *changes);
+typedef void (*irqb_batch_fn)(struct irqb_ctx *c, u32 n, bool twice);
 
-/* How a batch entered with interrupts off disables them around itself. */
-enum irqb_outer {
-	IRQB_OUTER_IRQSAVE,	/* local_irq_save() */
-	IRQB_OUTER_COUNTED,	/* local_interrupt_disable(), native or model */
+/* What the untimed verification of @n operations found. */
+struct irqb_verdict {
+	u32 leaks;	/* ops that found interrupts on while a lock was held */
+	u32 exposed;	/* unlocks after which interrupts were on, a lock held */
+	u32 changes;	/* ops that left the interrupt state changed */
 };
+
+typedef void (*irqb_verify_fn)(struct irqb_ctx *c, u32 n,
+			       struct irqb_verdict *vd);
 
 struct irqb_variant {
 	struct irqb_variant_meta m;	/* first: the parser reads the table */
 	irqb_batch_fn batch;
 	irqb_verify_fn verify;
-	enum irqb_outer outer;
 };
+
+/* vmlinux's copy of the loops, where the kernel was built with it. */
+#ifdef IRQB_HAVE_BUILTIN
+extern const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS];
+#endif
+/* The put-back of a hazard case alone: its cost is cancelled. */
+void irqb_putback_batch(struct irqb_ctx *c, u32 n, bool twice);
 
 extern const struct irqb_variant irqb_variants[];
 extern const unsigned int irqb_nr_variants;
@@ -66,33 +84,31 @@ struct irqb_record {
 	u8 depth;
 	u8 state;
 	u32 batch_ops;
-	u32 leaks;		/* verification ops that leaked interrupts */
-	u32 changes;		/* verification ops that changed the irq state */
 	u32 verify_ops;
+	struct irqb_verdict vd;
 	struct irqb_stats st;	/* thousandths of the unit per op */
 	s64 ticks_p50;		/* arch counter ticks per op, thousandths */
+	s64 cycles_p50;		/* PMU cycles per op, thousandths */
+	bool have_cycles;
 	s64 *values;		/* st.n per-sample values, in run order */
 };
 
 struct irqb_results {
 	char request[IRQB_REQ_MAX_LEN + 1];
 	unsigned int nr;
-	s64 overhead_ns;	/* a batch of no operations: timer reads, call */
-	s64 overhead_ticks;
-	s64 empty_milli;	/* the loop alone, per operation */
-	s64 empty_ticks_milli;
 	s64 *values;		/* backing store of every record's values */
 	struct irqb_record rec[];
 };
 
 /* counted.c */
 bool irqb_have_native(void);
+bool irqb_have_builtin(void);
 const char *irqb_impl_name(unsigned int impl);
 unsigned int irqb_counted_depth(unsigned int impl);
-void irqb_outer_enter(enum irqb_outer outer, unsigned int impl,
-		      unsigned long *flags);
-void irqb_outer_exit(enum irqb_outer outer, unsigned int impl,
-		     unsigned long flags);
+void irqb_outer_enter(const struct irqb_variant *v, unsigned int impl,
+		      unsigned int state, unsigned long *flags);
+void irqb_outer_exit(const struct irqb_variant *v, unsigned int impl,
+		     unsigned int state, unsigned long flags);
 
 /* timing.c */
 int irqb_run(const struct irqb_request *req, const char *text,

@@ -24,6 +24,7 @@ static const char * const fields[] = {
 	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
 	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
 	"irq_leaks", "verify_ops", "irq_state_changes", "ticks_p50", "counter",
+	"irq_exposed", "cycles_p50", "lang",
 };
 
 /* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
@@ -64,6 +65,7 @@ struct irqb_row {
 	char cpu[64];
 	char v[9][24];		/* p50, mean, min, p90, p99, max, stddev, ci */
 	char ticks[24];
+	char cycles[24];	/* empty where no PMU counter was used */
 };
 
 static void row(const struct irqb_record *r, struct irqb_row *o)
@@ -78,6 +80,9 @@ static void row(const struct irqb_record *r, struct irqb_row *o)
 	for (i = 0; i < 9; i++)
 		fixed(o->v[i], sizeof(o->v[i]), vals[i]);
 	fixed(o->ticks, sizeof(o->ticks), r->ticks_p50);
+	o->cycles[0] = 0;
+	if (r->have_cycles)
+		fixed(o->cycles, sizeof(o->cycles), r->cycles_p50);
 }
 
 void irqb_show_csv_header(struct seq_file *m)
@@ -96,13 +101,13 @@ static void csv_line(char *buf, size_t len, const struct irqb_record *r)
 
 	row(r, &o);
 	snprintf(buf, len,
-		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s",
+		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c",
 		 IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,
 		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
-		 o.v[7], o.v[8], r->leaks, r->verify_ops, r->changes, o.ticks,
-		 IRQB_COUNTER);
+		 o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
+		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles);
 }
 
 #define IRQB_LINE_LEN	512
@@ -131,10 +136,11 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		   unit());
 	seq_printf(m,
-		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\"}",
+		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\"}",
 		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
-		   o.v[7], o.v[8], r->leaks, r->verify_ops, r->changes, o.ticks,
-		   IRQB_COUNTER);
+		   o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
+		   o.ticks, IRQB_COUNTER, r->vd.exposed,
+		   o.cycles[0] ? o.cycles : "null");
 	if (i == res->nr - 1)
 		seq_putc(m, '\n');
 }
@@ -159,16 +165,22 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
 void irqb_show_variants(struct seq_file *m)
 {
 	const struct irqb_variant_meta *v;
-	unsigned int i;
+	unsigned int i, s;
+	char states[32];
+	int n;
 
 	seq_puts(m, "id\tdepths\tstates\tcounted\tdescription\n");
 	for (i = 0; i < irqb_nr_variants; i++) {
 		v = &irqb_variants[i].m;
-		seq_printf(m, "%s\t%u-%u\t%s%s%s\t%s\t%s\n", v->id,
-			   v->min_depth, v->max_depth,
-			   v->states & IRQB_STATE_ON ? "on" : "",
-			   v->states == IRQB_STATE_ALL ? "," : "",
-			   v->states & IRQB_STATE_OFF ? "off" : "",
+		states[0] = 0;
+		n = 0;
+		for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF_RAW; s <<= 1)
+			if (v->states & s)
+				n += scnprintf(states + n, sizeof(states) - n,
+					       "%s%s", n ? "," : "",
+					       irqb_state_name(s));
+		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\n", v->id,
+			   v->min_depth, v->max_depth, states,
 			   v->counted ? (irqb_have_native() ? "native" : "emulated") : "-",
 			   v->desc);
 	}

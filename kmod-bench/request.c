@@ -19,7 +19,15 @@ const char *irqb_model_name(unsigned int model)
 
 const char *irqb_state_name(unsigned int state)
 {
-	return state == IRQB_STATE_OFF ? "off" : "on";
+	switch (state) {
+	case IRQB_STATE_ON:
+		return "on";
+	case IRQB_STATE_OFF:
+		return "off";
+	case IRQB_STATE_OFF_RAW:
+		return "off-raw";
+	}
+	return "?";
 }
 
 const struct irqb_variant_meta *irqb_table_meta(const struct irqb_table *t,
@@ -160,8 +168,10 @@ static int parse_states(struct irqb_parser *ps, struct irqb_span val,
 			req->states |= IRQB_STATE_ON;
 		else if (span_eq(e, "off"))
 			req->states |= IRQB_STATE_OFF;
+		else if (span_eq(e, "off-raw"))
+			req->states |= IRQB_STATE_OFF_RAW;
 		else
-			return fail(ps, "state must be on or off", e);
+			return fail(ps, "state must be on, off or off-raw", e);
 	}
 	return 0;
 }
@@ -201,7 +211,11 @@ static int parse_number(struct irqb_parser *ps, struct irqb_span key,
 	return 0;
 }
 
-/* Every explicitly named variant must be possible at every depth and state. */
+/*
+ * Every explicitly named variant must be possible at every depth and state,
+ * except off-raw for a variant that does not count: its "off" is already
+ * the raw path, so that case is left out rather than refused.
+ */
 static int check_cases(struct irqb_parser *ps, const struct irqb_request *req)
 {
 	const struct irqb_variant_meta *v;
@@ -216,8 +230,9 @@ static int check_cases(struct irqb_parser *ps, const struct irqb_request *req)
 		for (d = 1; d <= IRQB_MAX_DEPTH; d++) {
 			if (!(req->depths & (1U << d)))
 				continue;
-			for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF; s <<= 1) {
-				if (!(req->states & s) || irqb_case_possible(v, d, s))
+			for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF_RAW; s <<= 1) {
+				if (!(req->states & s) || irqb_case_possible(v, d, s) ||
+				    (s == IRQB_STATE_OFF_RAW && !v->counted))
 					continue;
 				snprintf(ps->err, ps->errlen,
 					 "%s cannot run at depth %u with interrupts %s: %s",
@@ -349,6 +364,10 @@ int irqb_parse_request(const char *buf, size_t len, const struct irqb_table *t,
 	}
 	if (!r.variants) {
 		snprintf(err, errlen, "no variant selected");
+		return -EINVAL;
+	}
+	if (!r.states) {
+		snprintf(err, errlen, "no entry state selected");
 		return -EINVAL;
 	}
 	ret = check_cases(&ps, &r);

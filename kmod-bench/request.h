@@ -20,8 +20,10 @@
 
 /* Entry interrupt states, as a bit mask. */
 #define IRQB_STATE_ON		0x1
-#define IRQB_STATE_OFF		0x2
-#define IRQB_STATE_ALL		(IRQB_STATE_ON | IRQB_STATE_OFF)
+#define IRQB_STATE_OFF		0x2	/* inside an outer region of the variant's kind */
+#define IRQB_STATE_OFF_RAW	0x4	/* under local_irq_save(), counted nesting 0 */
+#define IRQB_STATE_ALL		(IRQB_STATE_ON | IRQB_STATE_OFF | IRQB_STATE_OFF_RAW)
+#define IRQB_NR_STATES		3
 
 /* Emulation models of counted interrupt disabling, as a bit mask. */
 enum irqb_model {

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The timing loop. A run goes through the requested cases on one CPU; each
- * case is verified, calibrated, then timed in batches with preemption off
- * (and, entered "off", inside an outer interrupt-disabled region). The cost
- * of a batch of no operations and of the empty loop are measured in the
- * same run and subtracted.
+ * The timing loop. A run first verifies and calibrates every requested
+ * case, then takes its samples round robin across the cases, so drift over
+ * the run is spread over all of them instead of separating one from the
+ * next. A sample of a case is a pair of batches of the same @n loop
+ * iterations that differ only in running the operation once or twice per
+ * iteration: their difference is @n operations, with the loop, the call,
+ * the timer reads and the entry-state setup cancelled exactly (under
+ * -icount, identical code gives identical figures).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ktime.h>
+#include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -34,47 +40,88 @@ static __always_inline u64 irqb_counter(void)
 struct irqb_batch {
 	u64 ns;
 	u64 ticks;
+	u64 cycles;
 };
+
+/* CPU cycles from the PMU, where there is one and it means something. */
+static struct perf_event *irqb_cycles_event(unsigned int cpu)
+{
+#ifdef CONFIG_PERF_EVENTS
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_HARDWARE,
+		.config = PERF_COUNT_HW_CPU_CYCLES,
+		.size = sizeof(attr),
+		.pinned = 1,
+	};
+	struct perf_event *ev;
+
+	/* an emulator's cycle counter is not a CPU's: label cycles absent */
+	if (irqb_tag_accel && !strncmp(irqb_tag_accel, "tcg", 3))
+		return NULL;
+	ev = perf_event_create_kernel_counter(&attr, cpu, NULL, NULL, NULL);
+	if (IS_ERR(ev)) {
+		pr_info("no CPU cycle counter (%ld): cycles_p50 left empty\n",
+			PTR_ERR(ev));
+		return NULL;
+	}
+	return ev;
+#else
+	return NULL;
+#endif
+}
+
+static void irqb_cycles_release(struct perf_event *ev)
+{
+#ifdef CONFIG_PERF_EVENTS
+	if (ev)
+		perf_event_release_kernel(ev);
+#endif
+}
+
+/* Read outside the timed region (it may sleep): its cost cancels. */
+static u64 irqb_cycles_read(struct perf_event *ev)
+{
+#ifdef CONFIG_PERF_EVENTS
+	u64 enabled, running;
+
+	if (ev)
+		return perf_event_read_value(ev, &enabled, &running);
+#endif
+	return 0;
+}
 
 /*
  * One timed batch. Returns -EIO, with a message, if the operations left
  * the interrupt state or the counted nesting different from how they found
- * them: a variant that does so measures nothing worth reporting.
+ * them: a case that does so measures nothing worth reporting.
  */
-static int time_batch(const struct irqb_variant *v, struct irqb_ctx *c,
-		      u32 n, unsigned int state, struct irqb_batch *b)
+static int time_batch(irqb_batch_fn fn, const struct irqb_variant *v,
+		      struct irqb_ctx *c, u32 n, bool twice, unsigned int state,
+		      struct perf_event *ev, struct irqb_batch *b)
 {
 	unsigned long flags = 0;
 	bool off_before, off_after;
 	unsigned int cnt_before, cnt_after;
-	u64 t0, t1, c0, c1;
+	u64 t0, t1, c0, c1, y0;
 
+	y0 = irqb_cycles_read(ev);
 	preempt_disable();
-	if (state == IRQB_STATE_OFF)
-		irqb_outer_enter(v->outer, c->impl, &flags);
+	irqb_outer_enter(v, c->impl, state, &flags);
 	off_before = irqs_disabled();
 	cnt_before = irqb_counted_depth(c->impl);
 	c0 = irqb_counter();
 	t0 = ktime_get_ns();
-	v->batch(c, n);
+	fn(c, n, twice);
 	t1 = ktime_get_ns();
 	c1 = irqb_counter();
 	off_after = irqs_disabled();
 	cnt_after = irqb_counted_depth(c->impl);
-	if (off_before != off_after && v->m.hazard) {
-		/* the hazard variant may change it: put the entry state back */
-		if (off_before)
-			local_irq_disable();
-		else
-			local_irq_enable();
-		off_after = off_before;
-	}
-	if (state == IRQB_STATE_OFF)
-		irqb_outer_exit(v->outer, c->impl, flags);
+	irqb_outer_exit(v, c->impl, state, flags);
 	preempt_enable();
+	b->cycles = irqb_cycles_read(ev) - y0;
 
 	if (off_before != off_after || cnt_before != cnt_after) {
-		pr_err("irqbench: %s depth %u impl %s: interrupts %s -> %s, counted nesting %u -> %u\n",
+		pr_err("%s depth %u impl %s: interrupts %s -> %s, counted nesting %u -> %u\n",
 		       v->m.id, c->depth, irqb_impl_name(c->impl),
 		       off_before ? "off" : "on", off_after ? "off" : "on",
 		       cnt_before, cnt_after);
@@ -82,6 +129,38 @@ static int time_batch(const struct irqb_variant *v, struct irqb_ctx *c,
 	}
 	b->ns = t1 - t0;
 	b->ticks = c1 - c0;
+	return 0;
+}
+
+/* Per-operation difference of a pair, in thousandths. */
+static s64 per_op_milli(u64 twice, u64 once, u32 n)
+{
+	return div64_s64(((s64)twice - (s64)once) * 1000, n);
+}
+
+struct irqb_pair {
+	s64 ns, ticks, cycles;	/* thousandths per operation */
+};
+
+/*
+ * One sample of a case: the once and twice batches, in an order that
+ * alternates with @s so a drift within the pair does not bias the sign.
+ */
+static int time_pair(irqb_batch_fn fn, const struct irqb_variant *v,
+		     struct irqb_ctx *c, u32 n, unsigned int state, u16 s,
+		     struct perf_event *ev, struct irqb_pair *p)
+{
+	struct irqb_batch b[2];
+	int first = s & 1, ret;
+
+	ret = time_batch(fn, v, c, n, first, state, ev, &b[first]);
+	if (!ret)
+		ret = time_batch(fn, v, c, n, !first, state, ev, &b[!first]);
+	if (ret)
+		return ret;
+	p->ns = per_op_milli(b[1].ns, b[0].ns, n);
+	p->ticks = per_op_milli(b[1].ticks, b[0].ticks, n);
+	p->cycles = per_op_milli(b[1].cycles, b[0].cycles, n);
 	return 0;
 }
 
@@ -96,23 +175,21 @@ static int verify_case(const struct irqb_variant *v, struct irqb_ctx *c,
 	unsigned long flags = 0;
 	unsigned int nest;
 
-	r->changes = 0;
+	memset(&r->vd, 0, sizeof(r->vd));
 	preempt_disable();
-	if (state == IRQB_STATE_OFF)
-		irqb_outer_enter(v->outer, c->impl, &flags);
-	r->leaks = v->verify(c, IRQB_VERIFY_OPS, &r->changes);
-	if (state == IRQB_STATE_OFF)
-		irqb_outer_exit(v->outer, c->impl, flags);
+	irqb_outer_enter(v, c->impl, state, &flags);
+	v->verify(c, IRQB_VERIFY_OPS, &r->vd);
+	irqb_outer_exit(v, c->impl, state, flags);
 	nest = irqb_counted_depth(c->impl);
 	preempt_enable();
-	if (r->changes && !v->m.hazard) {
-		pr_err("irqbench: %s depth %u impl %s: %u of %u operations left the interrupt state changed\n",
-		       v->m.id, c->depth, irqb_impl_name(c->impl), r->changes,
-		       IRQB_VERIFY_OPS);
+	if (r->vd.changes && !v->m.hazard) {
+		pr_err("%s depth %u impl %s: %u of %u operations left the interrupt state changed\n",
+		       v->m.id, c->depth, irqb_impl_name(c->impl),
+		       r->vd.changes, IRQB_VERIFY_OPS);
 		return -EIO;
 	}
 	if (nest) {
-		pr_err("irqbench: %s depth %u impl %s: counted nesting %u after the operations, not 0\n",
+		pr_err("%s depth %u impl %s: counted nesting %u after the operations, not 0\n",
 		       v->m.id, c->depth, irqb_impl_name(c->impl), nest);
 		return -EIO;
 	}
@@ -133,152 +210,41 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of three batches: calibration must not follow one interrupt. */
-static int median3(const struct irqb_variant *v, struct irqb_ctx *c, u32 n,
-		   unsigned int state, struct irqb_batch *out)
-{
-	struct irqb_batch b;
-	u64 ns[3], ticks[3];
-	int i, ret;
-
-	for (i = 0; i < 3; i++) {
-		ret = time_batch(v, c, n, state, &b);
-		if (ret)
-			return ret;
-		ns[i] = b.ns;
-		ticks[i] = b.ticks;
-	}
-	sort(ns, 3, sizeof(u64), cmp_u64, NULL);
-	sort(ticks, 3, sizeof(u64), cmp_u64, NULL);
-	out->ns = ns[1];
-	out->ticks = ticks[1];
-	return 0;
-}
-
 /*
- * The largest power-of-two batch whose duration stays within half the
- * interrupt-off window, but at least enough to span IRQB_MIN_TICKS of the
- * counter where the window allows it.
+ * The largest power-of-two @n whose two-operation batch stays within half
+ * the interrupt-off window (median of three, so one interrupt does not
+ * steer it), but enough to span IRQB_MIN_TICKS of the counter where the
+ * window allows it.
  */
-static int calibrate(const struct irqb_variant *v, struct irqb_ctx *c,
-		     unsigned int state, u32 window_us, u32 *batch)
+static int calibrate(irqb_batch_fn fn, const struct irqb_variant *v,
+		     struct irqb_ctx *c, unsigned int state, u32 window_us,
+		     u32 *batch)
 {
 	u64 limit = (u64)window_us * NSEC_PER_USEC / 2;
 	struct irqb_batch b;
+	u64 ns[3], ticks[3];
 	u32 n = 1;
-	int ret;
+	int i, ret;
 
 	for (;;) {
-		ret = median3(v, c, n, state, &b);
-		if (ret)
-			return ret;
-		if (n >= IRQB_MAX_BATCH || 2 * b.ns > limit)
+		for (i = 0; i < 3; i++) {
+			ret = time_batch(fn, v, c, n, true, state, NULL, &b);
+			if (ret)
+				return ret;
+			ns[i] = b.ns;
+			ticks[i] = b.ticks;
+		}
+		sort(ns, 3, sizeof(u64), cmp_u64, NULL);
+		sort(ticks, 3, sizeof(u64), cmp_u64, NULL);
+		if (n >= IRQB_MAX_BATCH || 2 * ns[1] > limit)
 			break;
 		n *= 2;
 		cond_resched();
 	}
-	if (b.ticks < IRQB_MIN_TICKS)
-		pr_info_once("irqbench: batches span only %llu counter ticks within a %u us window\n",
-			     b.ticks, window_us);
+	if (ticks[1] < IRQB_MIN_TICKS)
+		pr_info_once("batches span only %llu counter ticks within a %u us window\n",
+			     ticks[1], window_us);
 	*batch = n;
-	return 0;
-}
-
-struct irqb_run_state {
-	const struct irqb_request *req;
-	struct irqb_ctx *ctx;
-	struct irqb_results *res;
-	bool *abort;
-	s64 *scratch;
-};
-
-static s64 per_op_milli(u64 total, s64 overhead, u32 n)
-{
-	return div64_s64(((s64)total - overhead) * 1000, n);
-}
-
-/* Time one case: S batches, per-op cost less the empty loop. */
-static int measure_case(void *arg, unsigned int vi, unsigned int impl,
-			unsigned int depth, unsigned int state)
-{
-	struct irqb_run_state *rs = arg;
-	const struct irqb_variant *v = &irqb_variants[vi];
-	struct irqb_results *res = rs->res;
-	struct irqb_record *r = &res->rec[res->nr];
-	struct irqb_ctx *c = rs->ctx;
-	struct irqb_batch b;
-	u16 s, S = rs->req->samples;
-	int ret;
-
-	c->depth = depth;
-	c->impl = impl;
-	r->variant = vi;
-	r->impl = impl;
-	r->depth = depth;
-	r->state = state;
-	r->verify_ops = IRQB_VERIFY_OPS;
-	ret = verify_case(v, c, state, r);
-	if (ret)
-		return ret;
-	ret = calibrate(v, c, state, rs->req->window_us, &r->batch_ops);
-	if (ret)
-		return ret;
-	for (s = 0; s < S; s++) {
-		if (READ_ONCE(*rs->abort))
-			return -EINTR;
-		ret = time_batch(v, c, r->batch_ops, state, &b);
-		if (ret)
-			return ret;
-		r->values[s] = per_op_milli(b.ns, res->overhead_ns,
-					    r->batch_ops) - res->empty_milli;
-		rs->scratch[s] = per_op_milli(b.ticks, res->overhead_ticks,
-					      r->batch_ops) - res->empty_ticks_milli;
-		cond_resched();
-	}
-	sort(rs->scratch, S, sizeof(s64), cmp_s64, NULL);
-	r->ticks_p50 = rs->scratch[(S - 1) / 2];
-	memcpy(rs->scratch, r->values, S * sizeof(s64));
-	sort(rs->scratch, S, sizeof(s64), cmp_s64, NULL);
-	ret = irqb_stats_compute(rs->scratch, S, &r->st);
-	if (ret)
-		return ret;
-	res->nr++;
-	return 0;
-}
-
-/* The empty variant's index in the table. */
-static unsigned int empty_index(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < irqb_nr_variants; i++)
-		if (!strcmp(irqb_variants[i].m.id, "empty"))
-			break;
-	return i;
-}
-
-/* Median of @S batches of the empty loop, per op, in ns and in ticks. */
-static int time_empty(struct irqb_run_state *rs, u32 n, s64 *ns, s64 *ticks)
-{
-	const struct irqb_variant *e = &irqb_variants[empty_index()];
-	struct irqb_results *res = rs->res;
-	u16 s, S = rs->req->samples;
-	s64 *t = rs->scratch + S;
-	struct irqb_batch b;
-	int ret;
-
-	for (s = 0; s < S; s++) {
-		ret = time_batch(e, rs->ctx, n, IRQB_STATE_ON, &b);
-		if (ret)
-			return ret;
-		rs->scratch[s] = n ? per_op_milli(b.ns, res->overhead_ns, n) : b.ns;
-		t[s] = n ? per_op_milli(b.ticks, res->overhead_ticks, n) : b.ticks;
-		cond_resched();
-	}
-	sort(rs->scratch, S, sizeof(s64), cmp_s64, NULL);
-	sort(t, S, sizeof(s64), cmp_s64, NULL);
-	*ns = rs->scratch[(S - 1) / 2];
-	*ticks = t[(S - 1) / 2];
 	return 0;
 }
 
@@ -301,46 +267,31 @@ static int check_clock(void)
 		step = min(step, t1 - t0);
 	}
 	if (step > IRQB_MAX_CLOCK_STEP_NS) {
-		pr_err("irqbench: the monotonic clock moves in steps of %llu ns (a jiffies clocksource?): too coarse to time batches\n",
+		pr_err("the monotonic clock moves in steps of %llu ns (a jiffies clocksource?): too coarse to time batches\n",
 		       step);
 		return -EIO;
 	}
 	return 0;
 }
 
-/* Fixed cost of a batch (timer reads, call), then the loop cost per op. */
-static int measure_baseline(struct irqb_run_state *rs)
+/* Implementations a counted variant runs with, in record order. */
+static const u8 impl_order[] = {
+	IRQB_IMPL_NATIVE, IRQB_IMPL_NATIVE_BUILTIN,
+	IRQB_IMPL_V73, IRQB_IMPL_TIP, IRQB_IMPL_V1,
+};
+
+static bool impl_runs(const struct irqb_variant *v,
+		      const struct irqb_request *req, unsigned int impl)
 {
-	const struct irqb_variant *e = &irqb_variants[empty_index()];
-	struct irqb_results *res = rs->res;
-	u32 n;
-	int ret;
-
-	ret = check_clock();
-	if (ret)
-		return ret;
-	rs->ctx->depth = 1;
-	rs->ctx->impl = IRQB_IMPL_V73;
-	ret = time_empty(rs, 0, &res->overhead_ns, &res->overhead_ticks);
-	if (ret)
-		return ret;
-	ret = calibrate(e, rs->ctx, IRQB_STATE_ON, rs->req->window_us, &n);
-	if (ret)
-		return ret;
-	return time_empty(rs, n, &res->empty_milli, &res->empty_ticks_milli);
-}
-
-/* Implementations a variant runs with: native first where it exists. */
-static u32 impls_of(const struct irqb_variant *v, const struct irqb_request *req)
-{
-	u32 mask;
-
 	if (!v->m.counted)
-		return 1U << IRQB_IMPL_NATIVE;
-	mask = (u32)req->models << IRQB_IMPL_V73;
-	if (irqb_have_native())
-		mask |= 1U << IRQB_IMPL_NATIVE;
-	return mask;
+		return impl == IRQB_IMPL_NATIVE;
+	switch (impl) {
+	case IRQB_IMPL_NATIVE:
+		return irqb_have_native();
+	case IRQB_IMPL_NATIVE_BUILTIN:
+		return irqb_have_builtin();
+	}
+	return req->models & (1U << (impl - IRQB_IMPL_V73));
 }
 
 typedef int (*irqb_case_fn)(void *arg, unsigned int vi, unsigned int impl,
@@ -351,23 +302,23 @@ static int walk_cases(const struct irqb_request *req, irqb_case_fn fn,
 		      void *arg)
 {
 	const struct irqb_variant *v;
-	unsigned int i, impl, d, s;
+	unsigned int i, o, d, s;
 	int ret;
 
 	for (i = 0; i < irqb_nr_variants; i++) {
 		if (!(req->variants & (1U << i)))
 			continue;
 		v = &irqb_variants[i];
-		for (impl = 0; impl < IRQB_NR_IMPLS; impl++) {
-			if (!(impls_of(v, req) & (1U << impl)))
+		for (o = 0; o < ARRAY_SIZE(impl_order); o++) {
+			if (!impl_runs(v, req, impl_order[o]))
 				continue;
 			for (d = 1; d <= IRQB_MAX_DEPTH; d++) {
-				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF; s <<= 1) {
+				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF_RAW; s <<= 1) {
 					if (!(req->depths & (1U << d)) ||
 					    !(req->states & s) ||
 					    !irqb_case_possible(&v->m, d, s))
 						continue;
-					ret = fn(arg, i, impl, d, s);
+					ret = fn(arg, i, impl_order[o], d, s);
 					if (ret)
 						return ret;
 				}
@@ -390,6 +341,137 @@ static unsigned int count_cases(const struct irqb_request *req)
 
 	walk_cases(req, count_one, &n);
 	return n;
+}
+
+struct irqb_run_state {
+	const struct irqb_request *req;
+	struct irqb_ctx *ctx;
+	struct irqb_results *res;
+	struct perf_event *cycles;
+	bool *abort;
+	s64 *scratch;		/* samples: ticks, then cycles */
+};
+
+static int add_case(void *arg, unsigned int vi, unsigned int impl,
+		    unsigned int depth, unsigned int state)
+{
+	struct irqb_results *res = arg;
+	struct irqb_record *r = &res->rec[res->nr++];
+
+	r->variant = vi;
+	r->impl = impl;
+	r->depth = depth;
+	r->state = state;
+	r->verify_ops = IRQB_VERIFY_OPS;
+	return 0;
+}
+
+/* Point the context at record @r; the hazard case entered on puts back. */
+static const struct irqb_variant *set_case(struct irqb_ctx *c,
+					   const struct irqb_record *r)
+{
+	const struct irqb_variant *v = &irqb_variants[r->variant];
+
+	c->depth = r->depth;
+	c->impl = r->impl;
+	c->putback = v->m.hazard && r->state == IRQB_STATE_ON;
+	return v;
+}
+
+/* Verify and calibrate every case before any sample is taken. */
+static int prepare_cases(struct irqb_run_state *rs)
+{
+	const struct irqb_variant *v;
+	struct irqb_record *r;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < rs->res->nr; i++) {
+		r = &rs->res->rec[i];
+		v = set_case(rs->ctx, r);
+		ret = verify_case(v, rs->ctx, r->state, r);
+		if (!ret)
+			ret = calibrate(v->batch, v, rs->ctx, r->state,
+					rs->req->window_us, &r->batch_ops);
+		if (ret)
+			return ret;
+		if (READ_ONCE(*rs->abort))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Sample @s of record @r. A hazard case entered on runs each operation
+ * with interrupts put back on; the put-back alone, timed the same way
+ * with the same @n, is subtracted.
+ */
+static int sample_case(struct irqb_run_state *rs, struct irqb_record *r,
+		       u16 s, struct irqb_pair *p)
+{
+	const struct irqb_variant *v = set_case(rs->ctx, r);
+	struct irqb_pair pb;
+	int ret;
+
+	ret = time_pair(v->batch, v, rs->ctx, r->batch_ops, r->state, s,
+			rs->cycles, p);
+	if (ret || !rs->ctx->putback)
+		return ret;
+	ret = time_pair(irqb_putback_batch, v, rs->ctx, r->batch_ops,
+			r->state, s, rs->cycles, &pb);
+	p->ns -= pb.ns;
+	p->ticks -= pb.ticks;
+	p->cycles -= pb.cycles;
+	return ret;
+}
+
+static s64 median_of(s64 *v, u16 n)
+{
+	sort(v, n, sizeof(s64), cmp_s64, NULL);
+	return v[(n - 1) / 2];
+}
+
+/* Round robin: sample s of every case before sample s + 1 of any. */
+static int sample_cases(struct irqb_run_state *rs)
+{
+	struct irqb_results *res = rs->res;
+	u16 s, S = rs->req->samples;
+	s64 *ticks = rs->scratch, *cycles;
+	struct irqb_pair p;
+	unsigned int i;
+	int ret;
+
+	for (s = 0; s < S; s++) {
+		for (i = 0; i < res->nr; i++) {
+			if (READ_ONCE(*rs->abort))
+				return -EINTR;
+			ret = sample_case(rs, &res->rec[i], s, &p);
+			if (ret)
+				return ret;
+			res->rec[i].values[s] = p.ns;
+			ticks[(size_t)i * S + s] = p.ticks;
+			cycles = rs->scratch + (size_t)res->nr * S;
+			cycles[(size_t)i * S + s] = p.cycles;
+		}
+		cond_resched();
+	}
+	for (i = 0; i < res->nr; i++) {
+		struct irqb_record *r = &res->rec[i];
+		s64 *sorted = rs->scratch + (size_t)2 * res->nr * S;
+
+		r->ticks_p50 = median_of(ticks + (size_t)i * S, S);
+		r->have_cycles = rs->cycles;
+		if (rs->cycles)
+			r->cycles_p50 = median_of(rs->scratch +
+						  (size_t)(res->nr + i) * S, S);
+		memcpy(sorted, r->values, S * sizeof(s64));
+		sort(sorted, S, sizeof(s64), cmp_s64, NULL);
+		ret = irqb_stats_compute(sorted, S, &r->st);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void irqb_results_free(struct irqb_results *r)
@@ -443,10 +525,14 @@ static int run_cases(struct irqb_run_state *rs)
 {
 	int ret;
 
-	ret = measure_baseline(rs);
+	ret = check_clock();
 	if (ret)
 		return ret;
-	return walk_cases(rs->req, measure_case, rs);
+	walk_cases(rs->req, add_case, rs->res);
+	ret = prepare_cases(rs);
+	if (ret)
+		return ret;
+	return sample_cases(rs);
 }
 
 /*
@@ -461,16 +547,20 @@ int irqb_run(const struct irqb_request *req, const char *text,
 	int ret = -ENOMEM;
 
 	if (!cases) {
-		pr_err("irqbench: the request selects no possible case\n");
+		pr_err("the request selects no possible case\n");
 		return -EINVAL;
 	}
 	rs.res = alloc_results(req, cases);
 	rs.ctx = alloc_ctx();
-	rs.scratch = kvcalloc(2 * req->samples, sizeof(s64), GFP_KERNEL);
+	/* per case and sample: ticks, cycles, then one case's sort space */
+	rs.scratch = kvcalloc((size_t)(2 * cases + 1) * req->samples,
+			      sizeof(s64), GFP_KERNEL);
 	if (!rs.res || !rs.ctx || !rs.scratch)
 		goto out;
 	strscpy(rs.res->request, text, sizeof(rs.res->request));
+	rs.cycles = irqb_cycles_event(req->cpu);
 	ret = run_cases(&rs);
+	irqb_cycles_release(rs.cycles);
 	if (!ret) {
 		*out = rs.res;
 		rs.res = NULL;

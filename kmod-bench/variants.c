@@ -42,24 +42,26 @@
  * Out of line: reading the flags is a pushf on x86, and objtool's model of
  * nested pushf within one function is bounded (a distribution kernel with
  * SMAP validation warns "PUSHF stack exhausted" at depth 16). Only the
- * untimed verification calls it.
+ * untimed verification calls it: a lock is still held; are interrupts on?
  */
-static noinline void irqb_check_held(bool *leaked)
+static noinline bool irqb_irqs_on(void)
 {
-	if (!irqs_disabled())
+	return !irqs_disabled();
+}
+
+/* With a verdict (verification), note whether interrupts are on here. */
+static __always_inline void held(struct irqb_verdict *vd, bool *leaked)
+{
+	if (vd && irqb_irqs_on()) {
 		*leaked = true;
+		vd->exposed++;
+	}
 }
 
-static __always_inline void held(u32 *leaks, bool *leaked)
+static __always_inline void tally(struct irqb_verdict *vd, bool leaked)
 {
-	if (leaks)
-		irqb_check_held(leaked);
-}
-
-static __always_inline void tally(u32 *leaks, bool leaked)
-{
-	if (leaks && leaked)
-		(*leaks)++;
+	if (vd && leaked)
+		vd->leaks++;
 }
 
 static __always_inline spinlock_t *lk(struct irqb_ctx *c, int i)
@@ -68,7 +70,7 @@ static __always_inline spinlock_t *lk(struct irqb_ctx *c, int i)
 }
 
 static __always_inline void irqsave_op(struct irqb_ctx *c, const int depth,
-				       const unsigned int impl, u32 *leaks)
+				       const unsigned int impl, struct irqb_verdict *vd)
 {
 	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
@@ -77,19 +79,19 @@ static __always_inline void irqsave_op(struct irqb_ctx *c, const int depth,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock_irqsave(lk(c, i), flags[i]);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		spin_unlock_irqrestore(lk(c, i), flags[i]);
 		if (i)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 /* The thread's hazard: the outer lock goes first and restores its flags. */
 static __always_inline void irqsave_hoh_op(struct irqb_ctx *c, const int depth,
-					   const unsigned int impl, u32 *leaks)
+					   const unsigned int impl, struct irqb_verdict *vd)
 {
 	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
@@ -98,29 +100,29 @@ static __always_inline void irqsave_hoh_op(struct irqb_ctx *c, const int depth,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock_irqsave(lk(c, i), flags[i]);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = 0; i < depth; i++) {
 		spin_unlock_irqrestore(lk(c, i), flags[i]);
 		if (i < depth - 1)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 static __always_inline void irq_op(struct irqb_ctx *c, const int depth,
-				   const unsigned int impl, u32 *leaks)
+				   const unsigned int impl, struct irqb_verdict *vd)
 {
 	bool leaked = false;
 
 	spin_lock_irq(lk(c, 0));
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	spin_unlock_irq(lk(c, 0));
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 static __always_inline void counted_op(struct irqb_ctx *c, const int depth,
-				       const unsigned int impl, u32 *leaks)
+				       const unsigned int impl, struct irqb_verdict *vd)
 {
 	bool leaked = false;
 	int i;
@@ -128,18 +130,18 @@ static __always_inline void counted_op(struct irqb_ctx *c, const int depth,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_spin_lock_irq_disable(lk(c, i), impl);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		irqb_spin_unlock_irq_enable(lk(c, i), impl);
 		if (i)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 static __always_inline void counted_hoh_op(struct irqb_ctx *c, const int depth,
-					   const unsigned int impl, u32 *leaks)
+					   const unsigned int impl, struct irqb_verdict *vd)
 {
 	bool leaked = false;
 	int i;
@@ -147,14 +149,14 @@ static __always_inline void counted_hoh_op(struct irqb_ctx *c, const int depth,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_spin_lock_irq_disable(lk(c, i), impl);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = 0; i < depth; i++) {
 		irqb_spin_unlock_irq_enable(lk(c, i), impl);
 		if (i < depth - 1)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 /*
@@ -163,7 +165,7 @@ static __always_inline void counted_hoh_op(struct irqb_ctx *c, const int depth,
  * is a plain spin_lock() and no interrupt work is done.
  */
 static __always_inline void lock_with_op(struct irqb_ctx *c, const int depth,
-					 const unsigned int impl, u32 *leaks)
+					 const unsigned int impl, struct irqb_verdict *vd)
 {
 	bool leaked = false;
 	int i;
@@ -171,24 +173,23 @@ static __always_inline void lock_with_op(struct irqb_ctx *c, const int depth,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		spin_lock(lk(c, i));
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		spin_unlock(lk(c, i));
 		if (i)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 /*
  * The thread's scoped_irq_disable proposal: local_irq_save() into a local
- * that a cleanup attribute restores when the scope is left. The proposal
- * wraps it in a for/goto macro so it reads as a statement; that shape
- * compiles to this same code, and is left out because checkpatch rejects
- * flow control in macros. Spelled with the attribute because the kernels
- * before 6.4 have no cleanup.h.
+ * that a cleanup attribute restores when the scope is left. The kernel's
+ * scoped_guard(irqsave) is exactly that shape; kernels without the irqsave
+ * guard get the same cleanup-attribute local spelled out.
  */
+#ifndef IRQB_HAVE_IRQSAVE_GUARD
 static __always_inline void irqb_scoped_restore(unsigned long *flags)
 {
 	local_irq_restore(*flags);
@@ -201,36 +202,50 @@ static __always_inline unsigned long irqb_scoped_save(void)
 	local_irq_save(flags);
 	return flags;
 }
+#endif
 
-#define IRQB_SCOPED_IRQ_OFF __attribute__((__cleanup__(irqb_scoped_restore)))
-
-static __always_inline void scoped_op(struct irqb_ctx *c, const int depth,
-				      const unsigned int impl, u32 *leaks)
+static __always_inline void scoped_body(struct irqb_ctx *c, const int depth,
+					struct irqb_verdict *vd, bool *leaked)
 {
-	bool leaked = false;
 	int i;
 
-	{
-		unsigned long scope IRQB_SCOPED_IRQ_OFF = irqb_scoped_save();
-
-		unrolled_count(16)
-		for (i = 0; i < depth; i++)
-			spin_lock(lk(c, i));
-		held(leaks, &leaked);
-		unrolled_count(16)
-		for (i = depth - 1; i >= 0; i--) {
-			spin_unlock(lk(c, i));
-			if (i)
-				held(leaks, &leaked);
-		}
+	unrolled_count(16)
+	for (i = 0; i < depth; i++)
+		spin_lock(lk(c, i));
+	held(vd, leaked);
+	unrolled_count(16)
+	for (i = depth - 1; i >= 0; i--) {
+		spin_unlock(lk(c, i));
+		if (i)
+			held(vd, leaked);
 	}
-	tally(leaks, leaked);
+}
+
+static __always_inline void scoped_op(struct irqb_ctx *c, const int depth,
+				      const unsigned int impl,
+				      struct irqb_verdict *vd)
+{
+	bool leaked = false;
+
+#ifdef IRQB_HAVE_IRQSAVE_GUARD
+	scoped_guard(irqsave) {
+		scoped_body(c, depth, vd, &leaked);
+	}
+#else
+	{
+		unsigned long scope __cleanup(irqb_scoped_restore) =
+			irqb_scoped_save();
+
+		scoped_body(c, depth, vd, &leaked);
+	}
+#endif
+	tally(vd, leaked);
 }
 
 static __always_inline void irq_save_only_op(struct irqb_ctx *c,
 					     const int depth,
 					     const unsigned int impl,
-					     u32 *leaks)
+					     struct irqb_verdict *vd)
 {
 	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
 	bool leaked = false;
@@ -239,20 +254,20 @@ static __always_inline void irq_save_only_op(struct irqb_ctx *c,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		local_irq_save(flags[i]);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		local_irq_restore(flags[i]);
 		if (i)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 static __always_inline void interrupt_only_op(struct irqb_ctx *c,
 					      const int depth,
 					      const unsigned int impl,
-					      u32 *leaks)
+					      struct irqb_verdict *vd)
 {
 	bool leaked = false;
 	int i;
@@ -260,19 +275,19 @@ static __always_inline void interrupt_only_op(struct irqb_ctx *c,
 	unrolled_count(16)
 	for (i = 0; i < depth; i++)
 		irqb_interrupt_disable(impl);
-	held(leaks, &leaked);
+	held(vd, &leaked);
 	unrolled_count(16)
 	for (i = depth - 1; i >= 0; i--) {
 		irqb_interrupt_enable(impl);
 		if (i)
-			held(leaks, &leaked);
+			held(vd, &leaked);
 	}
-	tally(leaks, leaked);
+	tally(vd, leaked);
 }
 
 /* Baselines that do not promise interrupts off: no leak checks. */
 static __always_inline void spin_only_op(struct irqb_ctx *c, const int depth,
-					 const unsigned int impl, u32 *leaks)
+					 const unsigned int impl, struct irqb_verdict *vd)
 {
 	int i;
 
@@ -286,7 +301,7 @@ static __always_inline void spin_only_op(struct irqb_ctx *c, const int depth,
 
 static __always_inline void preempt_only_op(struct irqb_ctx *c,
 					    const int depth,
-					    const unsigned int impl, u32 *leaks)
+					    const unsigned int impl, struct irqb_verdict *vd)
 {
 	int i;
 
@@ -299,158 +314,291 @@ static __always_inline void preempt_only_op(struct irqb_ctx *c,
 }
 
 static __always_inline void empty_op(struct irqb_ctx *c, const int depth,
-				     const unsigned int impl, u32 *leaks)
+				     const unsigned int impl, struct irqb_verdict *vd)
 {
 	barrier();
+}
+
+/* The hazard variant entered "on", with the entry state put back. */
+static __always_inline void irqsave_hoh_pb_op(struct irqb_ctx *c,
+					      const int depth,
+					      const unsigned int impl,
+					      struct irqb_verdict *vd)
+{
+	irqsave_hoh_op(c, depth, impl, vd);
+	local_irq_enable();
 }
 
 /*
  * Batch loops with the depth and the implementation as constants, so the
  * compiler unrolls the nesting and folds the implementation switch, as it
- * would in kernel code with a fixed nesting.
+ * would in kernel code with a fixed nesting. Each depth has two loops in
+ * one function that differ only in running the operation once or twice
+ * per iteration; the loops themselves are never unrolled, so their
+ * difference over @n iterations is exactly @n operations.
  */
-#define IRQB_CASE(name, sfx, d, ...)					\
+#ifndef unrolled_none
+#ifdef CONFIG_CC_IS_CLANG
+#define unrolled_none		__irqb_pragma(clang loop unroll(disable))
+#else
+#define unrolled_none		__irqb_pragma(GCC unroll 1)
+#endif
+#endif
+
+#define IRQB_CASE(name, d, impl)					\
 	case d:								\
-		for (k = 0; k < n; k++)					\
-			name##sfx(c, d, __VA_ARGS__);			\
+		if (twice) {						\
+			unrolled_none					\
+			for (k = 0; k < n; k++) {			\
+				name##_op(c, d, impl, NULL);		\
+				name##_op(c, d, impl, NULL);		\
+			}						\
+		} else {						\
+			unrolled_none					\
+			for (k = 0; k < n; k++)				\
+				name##_op(c, d, impl, NULL);		\
+		}							\
 		break
 
-#define IRQB_SWITCH(name, sfx, ...)					\
-do {									\
-	switch (c->depth) {						\
-	IRQB_CASE(name, sfx, 1, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 2, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 3, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 4, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 5, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 6, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 7, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 8, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 9, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 10, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 11, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 12, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 13, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 14, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 15, __VA_ARGS__);				\
-	IRQB_CASE(name, sfx, 16, __VA_ARGS__);				\
-	}								\
-} while (0)
-
 #define IRQB_DEFINE_LOOPS(name, impl)					\
-static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n)	\
+static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n,	\
+					 bool twice)			\
 {									\
 	u32 k;								\
 									\
-	IRQB_SWITCH(name, _op, impl, NULL);				\
+	switch (c->depth) {						\
+	IRQB_CASE(name, 1, impl);					\
+	IRQB_CASE(name, 2, impl);					\
+	IRQB_CASE(name, 3, impl);					\
+	IRQB_CASE(name, 4, impl);					\
+	IRQB_CASE(name, 5, impl);					\
+	IRQB_CASE(name, 6, impl);					\
+	IRQB_CASE(name, 7, impl);					\
+	IRQB_CASE(name, 8, impl);					\
+	IRQB_CASE(name, 9, impl);					\
+	IRQB_CASE(name, 10, impl);					\
+	IRQB_CASE(name, 11, impl);					\
+	IRQB_CASE(name, 12, impl);					\
+	IRQB_CASE(name, 13, impl);					\
+	IRQB_CASE(name, 14, impl);					\
+	IRQB_CASE(name, 15, impl);					\
+	IRQB_CASE(name, 16, impl);					\
+	}								\
 }
+
+#ifdef IRQB_BUILTIN
+/*
+ * Built into vmlinux (native-builtin): the native loops of the counted
+ * variants only, for the module to call. Nothing else of the module is here.
+ */
+IRQB_DEFINE_LOOPS(counted, 0)
+IRQB_DEFINE_LOOPS(counted_hoh, 0)
+IRQB_DEFINE_LOOPS(lock_with, 0)
+IRQB_DEFINE_LOOPS(interrupt_only, 0)
+
+const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS] = {
+	[IRQB_V_COUNTED] = counted_loops_0,
+	[IRQB_V_COUNTED_HOH] = counted_hoh_loops_0,
+	[IRQB_V_LOCK_WITH] = lock_with_loops_0,
+	[IRQB_V_INTERRUPT_ONLY] = interrupt_only_loops_0,
+};
+EXPORT_SYMBOL_GPL(irqb_builtin_batch);
+#else
 
 /*
  * Verification: the same constant-depth operations with checks on, each
  * followed by a look at the interrupt state, put back if it changed.
  */
-#define IRQB_DEFINE_VERIFY(name)					\
+#define IRQB_VCASE(name, d, impl)					\
+	case d:								\
+		for (k = 0; k < n; k++)					\
+			name##_vop(c, d, impl, vd);			\
+		break
+
+#define IRQB_DEFINE_VOP(name)						\
 static __always_inline void name##_vop(struct irqb_ctx *c, const int d,	\
 				       const unsigned int impl,		\
-				       u32 *leaks, u32 *changes)	\
+				       struct irqb_verdict *vd)		\
 {									\
 	unsigned long flags;						\
 									\
 	local_save_flags(flags);					\
-	name##_op(c, d, impl, leaks);					\
+	name##_op(c, d, impl, vd);					\
 	if (irqs_disabled() != irqs_disabled_flags(flags)) {		\
-		(*changes)++;						\
+		vd->changes++;						\
 		local_irq_restore(flags);				\
 	}								\
-}									\
-									\
-static noinline u32 name##_verify(struct irqb_ctx *c, u32 n, u32 *changes) \
+}
+
+#define IRQB_DEFINE_VERIFY(name, impl)					\
+static noinline void name##_verify_##impl(struct irqb_ctx *c, u32 n,	\
+					  struct irqb_verdict *vd)	\
 {									\
-	u32 k, leaks = 0;						\
+	u32 k;								\
 									\
-	IRQB_SWITCH(name, _vop, c->impl, &leaks, changes);		\
-	return leaks;							\
+	switch (c->depth) {						\
+	IRQB_VCASE(name, 1, impl);					\
+	IRQB_VCASE(name, 2, impl);					\
+	IRQB_VCASE(name, 3, impl);					\
+	IRQB_VCASE(name, 4, impl);					\
+	IRQB_VCASE(name, 5, impl);					\
+	IRQB_VCASE(name, 6, impl);					\
+	IRQB_VCASE(name, 7, impl);					\
+	IRQB_VCASE(name, 8, impl);					\
+	IRQB_VCASE(name, 9, impl);					\
+	IRQB_VCASE(name, 10, impl);					\
+	IRQB_VCASE(name, 11, impl);					\
+	IRQB_VCASE(name, 12, impl);					\
+	IRQB_VCASE(name, 13, impl);					\
+	IRQB_VCASE(name, 14, impl);					\
+	IRQB_VCASE(name, 15, impl);					\
+	IRQB_VCASE(name, 16, impl);					\
+	}								\
 }
 
 /* Variants that do not use counted disabling: one loop set. */
 #define IRQB_DEFINE_PLAIN(name)						\
 IRQB_DEFINE_LOOPS(name, 0)						\
-IRQB_DEFINE_VERIFY(name)						\
-static void name##_batch(struct irqb_ctx *c, u32 n)			\
+IRQB_DEFINE_VOP(name)							\
+IRQB_DEFINE_VERIFY(name, 0)						\
+static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
 {									\
-	name##_loops_0(c, n);						\
+	name##_loops_0(c, n, twice);					\
+}									\
+									\
+static void name##_verify(struct irqb_ctx *c, u32 n,			\
+			  struct irqb_verdict *vd)			\
+{									\
+	name##_verify_0(c, n, vd);					\
 }
 
-/* Counted variants: one loop set per implementation. */
-#define IRQB_DEFINE_COUNTED(name)					\
+/*
+ * Counted variants: one loop set per implementation (native: only ever run
+ * where the kernel has it), and vmlinux's own where it was built with it.
+ */
+static inline irqb_batch_fn irqb_builtin_fn(enum irqb_variant_id id)
+{
+#ifdef IRQB_HAVE_BUILTIN
+	return irqb_builtin_batch[id];
+#else
+	return NULL;
+#endif
+}
+
+#define IRQB_DEFINE_COUNTED(name, id)					\
+IRQB_DEFINE_VOP(name)							\
 IRQB_DEFINE_LOOPS(name, 0)						\
 IRQB_DEFINE_LOOPS(name, 1)						\
 IRQB_DEFINE_LOOPS(name, 2)						\
 IRQB_DEFINE_LOOPS(name, 3)						\
-IRQB_DEFINE_VERIFY(name)						\
-static void name##_batch(struct irqb_ctx *c, u32 n)			\
+IRQB_DEFINE_VERIFY(name, 0)						\
+IRQB_DEFINE_VERIFY(name, 1)						\
+IRQB_DEFINE_VERIFY(name, 2)						\
+IRQB_DEFINE_VERIFY(name, 3)						\
+/* native-builtin is verified through the module's native code */	\
+static void name##_verify(struct irqb_ctx *c, u32 n,			\
+			  struct irqb_verdict *vd)			\
 {									\
-	static void (* const loops[IRQB_NR_IMPLS])(struct irqb_ctx *, u32) = { \
-		name##_loops_0, name##_loops_1,				\
-		name##_loops_2, name##_loops_3,				\
-	};								\
-	loops[c->impl](c, n);						\
+	switch (c->impl) {						\
+	case IRQB_IMPL_V73:						\
+		name##_verify_1(c, n, vd);				\
+		break;							\
+	case IRQB_IMPL_TIP:						\
+		name##_verify_2(c, n, vd);				\
+		break;							\
+	case IRQB_IMPL_V1:						\
+		name##_verify_3(c, n, vd);				\
+		break;							\
+	default:							\
+		name##_verify_0(c, n, vd);				\
+	}								\
+}									\
+static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
+{									\
+	irqb_batch_fn fn;						\
+									\
+	switch (c->impl) {						\
+	case IRQB_IMPL_NATIVE:						\
+		fn = name##_loops_0;					\
+		break;							\
+	case IRQB_IMPL_NATIVE_BUILTIN:					\
+		fn = irqb_builtin_fn(id);				\
+		break;							\
+	case IRQB_IMPL_V73:						\
+		fn = name##_loops_1;					\
+		break;							\
+	case IRQB_IMPL_TIP:						\
+		fn = name##_loops_2;					\
+		break;							\
+	default:							\
+		fn = name##_loops_3;					\
+	}								\
+	fn(c, n, twice);						\
 }
 
 IRQB_DEFINE_PLAIN(irqsave)
-IRQB_DEFINE_PLAIN(irqsave_hoh)
 IRQB_DEFINE_PLAIN(irq)
-IRQB_DEFINE_COUNTED(counted)
-IRQB_DEFINE_COUNTED(counted_hoh)
-IRQB_DEFINE_COUNTED(lock_with)
+IRQB_DEFINE_COUNTED(counted, IRQB_V_COUNTED)
+IRQB_DEFINE_COUNTED(counted_hoh, IRQB_V_COUNTED_HOH)
+IRQB_DEFINE_COUNTED(lock_with, IRQB_V_LOCK_WITH)
 IRQB_DEFINE_PLAIN(scoped)
 IRQB_DEFINE_PLAIN(irq_save_only)
-IRQB_DEFINE_COUNTED(interrupt_only)
+IRQB_DEFINE_COUNTED(interrupt_only, IRQB_V_INTERRUPT_ONLY)
 IRQB_DEFINE_PLAIN(spin_only)
 IRQB_DEFINE_PLAIN(preempt_only)
 IRQB_DEFINE_PLAIN(empty)
 
-#define ROW(name, d, lo, hi, st, cnt, hz, why_, outer_)			\
-	{ .m = { .id = #name, .desc = d, .min_depth = lo,		\
-		 .max_depth = hi, .states = st, .counted = cnt,		\
-		 .hazard = hz, .why = why_ },				\
-	  .batch = name##_batch, .verify = name##_verify,		\
-	  .outer = outer_ }
+/* The hazard variant: entered "on", each op puts interrupts back on. */
+IRQB_DEFINE_LOOPS(irqsave_hoh, 0)
+IRQB_DEFINE_LOOPS(irqsave_hoh_pb, 0)
+IRQB_DEFINE_VOP(irqsave_hoh)
+IRQB_DEFINE_VERIFY(irqsave_hoh, 0)
+static void irqsave_hoh_verify(struct irqb_ctx *c, u32 n,
+			       struct irqb_verdict *vd)
+{
+	irqsave_hoh_verify_0(c, n, vd);
+}
+static void irqsave_hoh_batch(struct irqb_ctx *c, u32 n, bool twice)
+{
+	if (c->putback)
+		irqsave_hoh_pb_loops_0(c, n, twice);
+	else
+		irqsave_hoh_loops_0(c, n, twice);
+}
 
-/*
- * id, description, depths, entry states, counted?, hazard (may leave
- * interrupts changed)?, why the rest is impossible, outer region
- */
+/* The put-back alone, entered "on": what irqsave_hoh_pb_op adds. */
+static __always_inline void putback_op(struct irqb_ctx *c, const int depth,
+				       const unsigned int impl,
+				       struct irqb_verdict *vd)
+{
+	local_irq_enable();
+}
+
+IRQB_DEFINE_LOOPS(putback, 0)
+void irqb_putback_batch(struct irqb_ctx *c, u32 n, bool twice)
+{
+	putback_loops_0(c, n, twice);
+}
+
+#define ROW(name, id)							\
+	[IRQB_V_##id] = { .m = IRQB_META_##id, .batch = name##_batch,	\
+			  .verify = name##_verify }
+
 const struct irqb_variant irqb_variants[] = {
-	ROW(irqsave, "D nested spin_lock_irqsave, unlocked in reverse",
-	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
-	ROW(irqsave_hoh, "D spin_lock_irqsave, unlocked hand-over-hand (outer first)",
-	    1, 16, IRQB_STATE_ALL, false, true, "", IRQB_OUTER_IRQSAVE),
-	ROW(irq, "spin_lock_irq/spin_unlock_irq",
-	    1, 1, IRQB_STATE_ON, false, false,
-	    "spin_unlock_irq enables interrupts, so it cannot nest or run inside an interrupt-off region",
-	    IRQB_OUTER_IRQSAVE),
-	ROW(counted, "D nested spin_lock_irq_disable, unlocked in reverse",
-	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
-	ROW(counted_hoh, "D spin_lock_irq_disable, unlocked hand-over-hand",
-	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
-	ROW(lock_with, "D plain spin_lock under an outer local_interrupt_disable (lock_with)",
-	    1, 16, IRQB_STATE_OFF, true, false,
-	    "lock_with needs interrupts already disabled (the token)",
-	    IRQB_OUTER_COUNTED),
-	ROW(scoped, "scoped_irq_disable (flags in a cleanup local), then D plain locks",
-	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
-	ROW(irq_save_only, "D nested local_irq_save/local_irq_restore",
-	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
-	ROW(interrupt_only, "D nested local_interrupt_disable/local_interrupt_enable",
-	    1, 16, IRQB_STATE_ALL, true, false, "", IRQB_OUTER_COUNTED),
-	ROW(spin_only, "D nested plain spin_lock/spin_unlock",
-	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
-	ROW(preempt_only, "D nested preempt_disable/preempt_enable",
-	    1, 16, IRQB_STATE_ALL, false, false, "", IRQB_OUTER_IRQSAVE),
-	ROW(empty, "the timing loop alone (subtracted from every case)",
-	    1, 1, IRQB_STATE_ALL, false, false, "the empty loop has no nesting",
-	    IRQB_OUTER_IRQSAVE),
+	ROW(irqsave, IRQSAVE),
+	ROW(irqsave_hoh, IRQSAVE_HOH),
+	ROW(irq, IRQ),
+	ROW(counted, COUNTED),
+	ROW(counted_hoh, COUNTED_HOH),
+	ROW(lock_with, LOCK_WITH),
+	ROW(scoped, SCOPED),
+	ROW(irq_save_only, IRQ_SAVE_ONLY),
+	ROW(interrupt_only, INTERRUPT_ONLY),
+	ROW(spin_only, SPIN_ONLY),
+	ROW(preempt_only, PREEMPT_ONLY),
+	ROW(empty, EMPTY),
 };
 
+static_assert(ARRAY_SIZE(irqb_variants) == IRQB_NR_VARIANTS);
 const unsigned int irqb_nr_variants = ARRAY_SIZE(irqb_variants);
+#endif /* IRQB_BUILTIN */
