@@ -1,9 +1,12 @@
 #!/bin/bash
 # build-kernel.sh ARCH KERNEL CONFIG: builds a small guest kernel out of
-# tree (tinyconfig + configs/common + configs/ARCH + configs/CONFIG) and
-# prints its build directory. The directory is keyed by the fragments'
-# content, the tree and the compiler, so a changed fragment rebuilds and
-# nothing stale is reused. KSRC=/path uses that tree instead of Debian's.
+# tree (tinyconfig + configs/common + configs/ARCH + configs/CONFIG and,
+# where it exists, configs/CONFIG-ARCH) and prints its build directory. The
+# directory is keyed by the fragments' content, the tree and the compiler,
+# so a changed fragment rebuilds and nothing stale is reused. KSRC=/path
+# uses that tree instead of Debian's. A tree with native counted disabling
+# is built from a hard-linked copy that adds irqbench's loops to vmlinux
+# (kernel/irqbench/, impl native-builtin); the tree itself is never written.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +26,42 @@ fi
 frags=("$cfgdir/common.config" "$cfgdir/$arch.config")
 [ -f "$cfgdir/$config.config" ] || die "no config fragment configs/$config.config"
 frags+=("$cfgdir/$config.config")
+[ -f "$cfgdir/$config-$arch.config" ] && frags+=("$cfgdir/$config-$arch.config")
 if [ "$config" = pseudo-nmi ] && [ "$arch" != arm64 ]; then
 	die "config pseudo-nmi is arm64 only"
+fi
+
+# builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
+# brought up to date with kmod-bench/. Debian's trees never change, so their
+# copy is made once; a KSRC tree is linked afresh every time (a link made
+# before an edit may still point at the old file).
+builtin_tree() {
+	local src=$1 name dst f
+	name=$(basename "$src")
+	[ -n "${KSRC:-}" ] && name=ksrc-$(echo "$src" | sha256sum | cut -c1-12)
+	dst=$IRQBENCH_CACHE/src-builtin/$name
+	if [ -n "${KSRC:-}" ] || [ ! -f "$dst/.irqbench-copy" ]; then
+		rm -rf "$dst"
+		mkdir -p "$(dirname "$dst")"
+		cp -al "$src" "$dst"
+		# replaced, not written through: it is a link into SRC
+		rm "$dst/kernel/Makefile"
+		{ cat "$src/kernel/Makefile"; echo 'obj-y += irqbench/'; } >"$dst/kernel/Makefile"
+		echo "$src" >"$dst/.irqbench-copy"
+	fi
+	mkdir -p "$dst/kernel/irqbench"
+	for f in "$IRQBENCH_ROOT/arch-matrix/builtin/Makefile" \
+		"$IRQBENCH_ROOT"/kmod-bench/{variants.c,counted.h,irqbench.h,request.h,stats.h,variant_meta.h,irqb_compat.h}; do
+		cmp -s "$f" "$dst/kernel/irqbench/${f##*/}" || cp "$f" "$dst/kernel/irqbench/"
+	done
+	echo "$dst"
+}
+
+builtin_hash=none
+if [ -f "$src/include/linux/interrupt_rc.h" ]; then
+	tree=$src
+	src=$(builtin_tree "$tree")
+	builtin_hash=$(cat "$src"/kernel/irqbench/* | sha256sum | cut -c1-16)
 fi
 
 makeargs=(ARCH="$arch" -j"$(nproc)")
@@ -41,7 +78,14 @@ key=$( {
 	echo "$src $(kernel_version "$src") $cc_version LLVM=${LLVM:-}"
 } | sha256sum | cut -c1-12)
 bdir=$IRQBENCH_CACHE/build/$arch-$kernel-$config-$key
+image=$(arch_image "$arch")
+target=${image##*/}
 if [ -f "$bdir/.irqbench-built" ]; then
+	# the builtin loops changed: an incremental build relinks vmlinux
+	if [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
+		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
+	fi
 	echo "$bdir"
 	exit 0
 fi
@@ -72,12 +116,11 @@ while IFS= read -r line; do
 done < <(grep -h '^CONFIG_' "${frags[@]}")
 [ "$dropped" = 0 ] || die "config $config does not apply to $kernel on $arch"
 
-image=$(arch_image "$arch")
-target=${image##*/}
 run_logged "$log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 if [ ! -f "$bdir/$image" ] || [ ! -f "$bdir/Module.symvers" ]; then
 	die "the build left no $image or Module.symvers in $bdir"
 fi
-echo "$src" >"$bdir/.irqbench-src"
+echo "${tree:-$src}" >"$bdir/.irqbench-src"
+echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 touch "$bdir/.irqbench-built"
 echo "$bdir"

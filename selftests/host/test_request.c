@@ -40,7 +40,7 @@ int main(void)
 	int ret;
 
 	ksft_print_header();
-	ksft_set_plan(27 + 8);
+	ksft_set_plan(27 + 10);
 	memset(overlong, 'x', sizeof(overlong) - 1);
 	memcpy(overlong, "variants=", 9);
 	bad("unknown variant", "variants=nosuch", 0);
@@ -72,13 +72,15 @@ int main(void)
 	bad("unknown model", "model=v2", 0);
 
 	ret = parse_str("variants=all", &r, err);
-	ksft_test_result(!ret && r.all_variants && r.variants == 0x1f &&
+	ksft_test_result(!ret && r.all_variants &&
+			 r.variants == BIT(IRQB_NR_VARIANTS) - 1 &&
 			 r.depths == (BIT(1) | BIT(2) | BIT(4) | BIT(8)) &&
 			 r.states == IRQB_STATE_ALL && r.samples == 31 && r.cpu == 0 &&
 			 r.models == BIT(IRQB_MODEL_V73) && r.window_us == 200,
 			 "defaults round-trip\n");
 	ret = parse_str(full, &r, err);
-	ksft_test_result(!ret && !r.all_variants && r.variants == (BIT(0) | BIT(2)) &&
+	ksft_test_result(!ret && !r.all_variants &&
+			 r.variants == (BIT(IRQB_V_IRQSAVE) | BIT(IRQB_V_COUNTED)) &&
 			 r.depths == (BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(8)) &&
 			 r.states == IRQB_STATE_OFF && r.samples == 7 && r.cpu == 3 &&
 			 r.models == (BIT(IRQB_MODEL_TIP) | BIT(IRQB_MODEL_V1)) &&
@@ -90,6 +92,14 @@ int main(void)
 	ksft_test_result(!ret, "variants=all skips impossible cases instead of refusing\n");
 	ret = parse_str("model=none variants=irqsave", &r, err);
 	ksft_test_result(!ret && r.models == 0, "model=none selects no emulation\n");
+	ret = parse_str("variants=counted,lock_with states=off-raw", &r, err);
+	ksft_test_result(!ret && r.states == IRQB_STATE_OFF_RAW,
+			 "off-raw for counted variants and lock_with (%s)\n",
+			 ret ? err : "ok");
+	ret = parse_str("variants=irqsave,counted states=on,off,off-raw", &r, err);
+	ksft_test_result(!ret && r.states == IRQB_STATE_ALL,
+			 "off-raw is left out, not refused, for a variant that does not count (%s)\n",
+			 ret ? err : "ok");
 	ret = parse_str("variants=lock_with states=off depths=1-16", &r, err);
 	ksft_test_result(!ret && r.depths == 0x1fffe, "the full depth range\n");
 	memset(maxlen, ' ', IRQB_REQ_MAX_LEN);
