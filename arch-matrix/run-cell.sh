@@ -12,7 +12,7 @@ kernel=${2:?}
 config=${3:?}
 accel=${4:?}
 out=${5:?}
-request=${REQUEST-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
+request=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
 cell=$arch-$kernel-$config
 here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"

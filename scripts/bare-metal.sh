@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 ko=${1:?usage: bare-metal.sh path/to/irqbench.ko}
-request=${REQUEST:-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
+request=${REQUEST:-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
 dbg=/sys/kernel/debug/irqbench
 [ "$(id -u)" = 0 ] || die "bare-metal runs need root (insmod, debugfs)"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
