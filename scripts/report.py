@@ -6,7 +6,8 @@ import os
 
 import runs
 
-DEPTH_COLS = [(d, s) for d in (1, 2, 4, 8) for s in ("on", "off")]
+DEPTH_COLS = [(d, s) for d in (1, 2, 4, 8) for s in ("on", "off", "off-raw")]
+CLAIM_CONFIGS = ("default", "distro")
 
 # Thread mail 03 (Lyude Paul, v17 10/16): ns per 100 operations, two runs each.
 THREAD = {
@@ -15,11 +16,6 @@ THREAD = {
     "x86_64": {"lock_off": (1002, 754), "lock_with_off": (729, 966), "lock_on": (1516, 1227),
                "where": "x86_64 VM (qemu/kvm) on an i7-13700H"},
 }
-# The brief's throwaway probe on 7.3, instructions per lock+unlock pair at depth 1.
-PROBE = {"x86_64": {"irqsave": 31, "counted": 37, "lock_with": 19},
-         "arm64": {"irqsave": 64, "counted": 87, "lock_with": 52}}
-
-
 def f3(v):
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
 
@@ -29,10 +25,6 @@ def find(recs, **kw):
         if all(r.get(k) == v for k, v in kw.items()):
             return r
     return None
-
-
-def counted_impl(recs, arch, kernel):
-    return "native" if find(recs, arch=arch, kernel=kernel, variant="counted", impl="native") else "emulated:v7.3"
 
 
 def slope(points):
@@ -46,9 +38,26 @@ def slope(points):
     return sum((d - mx) * (v - my) for d, v in points) / sxx if sxx else None
 
 
+def used_runs(runs_used):
+    """(accel, dir, meta, records of that run used) for every run behind the figures."""
+    for accel, (dirs, metas, recs) in runs_used.items():
+        for d, meta in zip(dirs, metas):
+            cells = {c.get("cell") for c in meta.get("cells", [])}
+            yield accel, d, meta, [r for r in recs if f"{r['arch']}-{cell_kernel(r, meta)}-{r['config']}" in cells]
+
+
+def cell_kernel(rec, meta):
+    """The kernel name a run's cell list uses for a record (series or release)."""
+    for c in meta.get("cells", []):
+        if c.get("arch") == rec["arch"] and c.get("config") == rec["config"] and \
+                rec["kernel"] in (c.get("kernel_release"), c.get("kernel")):
+            return c.get("kernel")
+    return rec["kernel"]
+
+
 def env_section(runs_used):
     out = ["## Environment and method", ""]
-    for accel, (d, meta, _recs) in runs_used.items():
+    for accel, d, meta, _recs in used_runs(runs_used):
         out.append(f"### Run `{os.path.basename(d)}` ({accel})")
         out.append("")
         out.append(f"- irqbench commit `{meta.get('irqbench_commit')}`"
@@ -70,100 +79,126 @@ def env_section(runs_used):
         if cmd:
             out.append(f"- QEMU command line (first cell): `{cmd.strip()}`")
         out.append("")
-    out += ["Each figure is the median over the batches of one case, per operation, after "
-            "subtracting the empty loop and the fixed cost of a batch measured in the same run; "
-            "`[lo–hi]` is the distribution-free 95 % confidence interval of that median. "
-            "`insn` (tcg-icount) are exact guest instructions; `ns` under plain TCG are emulation "
-            "times, not hardware times.", ""]
+    out += ["Each figure is the median over the samples of one case, per operation: a sample is "
+            "the difference between a batch running the operation once per loop iteration and one "
+            "running it twice, so loop, call and timer costs cancel (README, \"How a figure is "
+            "measured\"); samples are taken round robin across cases. `[lo–hi]` is the "
+            "distribution-free 95 % confidence interval of that median. `insn` (tcg-icount) are "
+            "guest instructions, exact up to the clock's tick (1 instruction on x86_64, 16 on "
+            "arm64, divided by the batch's n); `ns` under plain TCG are emulation times, not "
+            "hardware times.", ""]
     return out
 
 
 def claims_section(runs_used):
     out = ["## The thread's claims, checked", "",
            "Thread mail 03 (`lock_with()`, v17 10/16) reports ns per 100 operations in VMs on real "
-           "hardware. Rust's `SpinLockIrq::lock()` is `spin_lock_irq_disable()` (irqbench `counted`, depth 1), "
-           "`lock_with()` is a plain `spin_lock()` under the caller's proof (`lock_with`, depth 1, entry off). "
-           "Thread figures are per operation here (ns/100). Under tcg-icount irqbench counts instructions: "
-           "it compares path lengths, not cycles, so it can confirm or refute *how much work* each path does, "
-           "never how long it takes on an M4 or an i7.", "",
-           "| claim | arch | thread | irqbench (run, kernel, impl) | verdict |", "|---|---|---|---|---|"]
-    for accel, (d, _meta, recs) in runs_used.items():
+           "hardware. Rust's `SpinLockIrq::lock()` is `spin_lock_irq_disable()` (irqbench `counted`, "
+           "depth 1, `native`: called from a module, as a Rust module calls it), `lock_with()` is a "
+           "plain `spin_lock()` under the caller's proof (`lock_with`, depth 1, entered `off`). Thread "
+           "figures are per operation here (ns/100). Each row compares paths measured in one run of "
+           "one kernel and one config; `default` is the minimal tinyconfig path, `distro` adds what "
+           "distribution kernels pay (README). Only kernels with native counted disabling (7.3) are "
+           "compared: on 6.1 the counted paths are emulations. Under tcg-icount irqbench counts "
+           "instructions: it compares path lengths, not cycles, so it can confirm or refute *how much "
+           "work* each path does, never how long it takes on an M4 or an i7.", "",
+           "| claim | arch | thread | irqbench | run, kernel, config | verdict |",
+           "|---|---|---|---|---|---|"]
+    for accel, (_dirs, _metas, recs) in runs_used.items():
         for arch in ("arm64", "x86_64"):
             t = THREAD[arch]
             for kernel in sorted({r["kernel"] for r in recs if r["arch"] == arch}, reverse=True):
-                impl = counted_impl(recs, arch, kernel)
-                off = find(recs, arch=arch, kernel=kernel, variant="counted", impl=impl, depth=1, irq_state="off", config="default")
-                on = find(recs, arch=arch, kernel=kernel, variant="counted", impl=impl, depth=1, irq_state="on", config="default")
-                lw = find(recs, arch=arch, kernel=kernel, variant="lock_with", impl=impl, depth=1, irq_state="off", config="default")
-                if not (off and on and lw):
-                    continue
-                unit = off["unit"]
-                where = f"{accel}, {kernel}, {impl}"
-                r1 = [w / o for w, o in zip(t["lock_with_off"], t["lock_off"])]
-                ours1 = lw["p50"] / off["p50"]
-                v1 = ("same direction" if ours1 < 1 else "not reproduced")
-                out.append(f"| lock_with() cheaper than lock() with irqs disabled | {arch} | "
-                           f"{t['lock_with_off'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and {t['lock_with_off'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns "
-                           f"(×{r1[0]:.2f}, ×{r1[1]:.2f}) | {lw['p50']:.2f} vs {off['p50']:.2f} {unit} (×{ours1:.2f}) — {where} | "
-                           f"{v1}{': lock_with runs fewer instructions' if unit == 'insn' else ' in emulation time, which says nothing of hardware'} |")
-                r2 = [n / o for n, o in zip(t["lock_on"], t["lock_off"])]
-                ours2 = on["p50"] / off["p50"]
-                v2 = "same direction" if ours2 > 1 else "not reproduced"
-                out.append(f"| lock() dearer with irqs enabled than disabled | {arch} | "
-                           f"{t['lock_on'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and {t['lock_on'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns "
-                           f"(×{r2[0]:.2f}, ×{r2[1]:.2f}) | {on['p50']:.2f} vs {off['p50']:.2f} {unit} (×{ours2:.2f}) — {where} | "
-                           f"{v2}{': more instructions with irqs on' if unit == 'insn' else ' in emulation time, which says nothing of hardware'} |")
+                for config in CLAIM_CONFIGS:
+                    key = dict(arch=arch, kernel=kernel, config=config, impl="native", depth=1)
+                    off = find(recs, variant="counted", irq_state="off", **key)
+                    on = find(recs, variant="counted", irq_state="on", **key)
+                    lw = find(recs, variant="lock_with", irq_state="off", **key)
+                    if not (off and on and lw):
+                        continue
+                    unit = off["unit"]
+                    where = f"{accel}, {kernel}, {config}"
+                    hw = "" if unit == "insn" else " in emulation time, which says nothing of hardware"
+                    r1 = [w / o for w, o in zip(t["lock_with_off"], t["lock_off"])]
+                    ours1 = lw["p50"] / off["p50"]
+                    out.append(f"| lock_with() cheaper than lock() with irqs disabled | {arch} | "
+                               f"{t['lock_with_off'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and "
+                               f"{t['lock_with_off'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns "
+                               f"(×{r1[0]:.2f}, ×{r1[1]:.2f}) | {lw['p50']:.2f} vs {off['p50']:.2f} {unit} "
+                               f"(×{ours1:.2f}, {lw['p50'] - off['p50']:+.2f}) | {where} | "
+                               f"{'same direction' if ours1 < 1 else 'not reproduced'}{hw} |")
+                    r2 = [n / o for n, o in zip(t["lock_on"], t["lock_off"])]
+                    ours2 = on["p50"] / off["p50"]
+                    out.append(f"| lock() dearer with irqs enabled than disabled | {arch} | "
+                               f"{t['lock_on'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and "
+                               f"{t['lock_on'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns "
+                               f"(×{r2[0]:.2f}, ×{r2[1]:.2f}) | {on['p50']:.2f} vs {off['p50']:.2f} {unit} "
+                               f"(×{ours2:.2f}, {on['p50'] - off['p50']:+.2f}) | {where} | "
+                               f"{'same direction' if ours2 > 1 else 'not reproduced'}{hw} |")
     out += ["", "The x86_64 thread figures disagree between the two runs (lock_with ×0.73 and ×1.28 of lock()); "
             "the mail itself says some runs showed no difference. Path lengths cannot settle that: a VM's "
             "timer noise and interrupt-flag costs on the i7 are outside what TCG models.", ""]
     return out
 
 
-def probe_section(runs_used):
+# Cases that run identical code (variant, impl, depth, state): under
+# tcg-icount they must agree; impl None is native where it exists, else v7.3.
+IDENTICAL = [
+    (("irqsave", "native", 1, "on"), ("irqsave_hoh", "native", 1, "on")),
+    (("irqsave", "native", 1, "off"), ("irqsave_hoh", "native", 1, "off")),
+    (("lock_with", None, 1, "off"), ("spin_only", "native", 1, "off")),
+    (("lock_with", None, 1, "off-raw"), ("spin_only", "native", 1, "off")),
+]
+
+
+def case_label(c):
+    return f"{c[0]} d{c[2]} {c[3]}"
+
+
+def exactness_section(runs_used):
     icount = runs_used.get("tcg-icount")
     if not icount:
         return []
-    _d, _m, recs = icount
-    out = ["## The brief's reference probe", "",
-           "A throwaway probe on 7.3 measured instructions per lock+unlock pair at depth 1 "
-           "(x86_64: irqsave 31, counted 37, lock_with 19; arm64: 64, 87, 52).", "",
-           "| arch | case | probe | irqbench | difference |", "|---|---|---|---|---|"]
-    k73 = sorted({r["kernel"] for r in recs if r["kernel"].startswith("7.3")})
-    diffs = {}
-    for arch, cases in PROBE.items():
-        for v, ref in cases.items():
-            state = "off" if v == "lock_with" else "on"
-            r = find(recs, arch=arch, kernel=k73[-1], variant=v, impl="native", depth=1,
-                     irq_state=state, config="default") if k73 else None
-            if r:
-                out.append(f"| {arch} | {v} (irqs {state}) | {ref} | {r['p50']:.2f} | {r['p50'] - ref:+.2f} |")
-                diffs.setdefault(arch, []).append(r["p50"] - ref)
-    if diffs:
-        span = "; ".join(f"{a}: {min(d):+.2f} to {max(d):+.2f}" for a, d in diffs.items())
-        out += ["", f"irqbench minus the probe, per arch: {span}. The gap is much the same for the "
-                "three paths within an arch, so it is not outside the ±1 by accident of one path. Likely "
-                "causes, not verified here because the probe's config and loop are not known: "
-                "irqbench subtracts its timing loop, and its guests are tinyconfig-based (no "
-                "mitigations or return thunks, no pointer authentication or BTI landing pads, no "
-                "PREEMPT_DYNAMIC static calls), which a distribution-like config adds to every "
-                "lock and unlock call. To compare like with like, build the probe's config with "
-                "`KSRC=` or a fragment.", ""]
-    return out
+    recs = icount[2]
+    out = ["## Exactness under tcg-icount", "",
+           "Identical code must give identical figures, and the empty operation must cost nothing. "
+           "Per cell: the p50 of both sides of each identity (bold where they differ by half an "
+           "instruction or more), the `empty` p50s, and the smallest p50 of any case.", "",
+           "| arch | kernel | config | " + " | ".join(f"{case_label(a)} = {case_label(b)}" for a, b in IDENTICAL)
+           + " | empty | min p50 |",
+           "|---|---|---|" + "---|" * (len(IDENTICAL) + 2)]
+    for arch, kernel, config in sorted({(r["arch"], r["kernel"], r["config"]) for r in recs}):
+        sel = [r for r in recs if (r["arch"], r["kernel"], r["config"]) == (arch, kernel, config)]
+        cells = []
+        for pair in IDENTICAL:
+            got = []
+            for v, impl, d, st in pair:
+                impl = impl or ("native" if find(sel, variant=v, impl="native") else "emulated:v7.3")
+                got.append(find(sel, variant=v, impl=impl, depth=d, irq_state=st))
+            if None in got:
+                cells.append("–")
+                continue
+            a, b = got[0]["p50"], got[1]["p50"]
+            cells.append(f"{a:.3f} = {b:.3f}" if abs(a - b) < 0.5 else f"**{a:.3f} ≠ {b:.3f}**")
+        cells.append(", ".join(f"{r['p50']:.3f}" for r in sel if r["variant"] == "empty") or "–")
+        cells.append(f"{min(r['p50'] for r in sel):.3f}")
+        out.append(f"| {arch} | {kernel} | {config} | " + " | ".join(cells) + " |")
+    return out + [""]
 
 
 def tables_section(runs_used):
     out = []
-    for accel, (_d, _meta, recs) in runs_used.items():
+    for accel, (_dirs, _metas, recs) in runs_used.items():
         out += [f"## Results: {accel}", ""]
         for arch, kernel, config in sorted({(r["arch"], r["kernel"], r["config"]) for r in recs}):
             sel = [r for r in recs if (r["arch"], r["kernel"], r["config"]) == (arch, kernel, config)]
             unit = sel[0]["unit"]
             out += [f"### {arch}, kernel {kernel}, config {config} ({unit} per operation, p50 [CI95])", ""]
-            out.append("| variant | impl | " + " | ".join(f"d{d} {s}" for d, s in DEPTH_COLS) + " | leaks |")
-            out.append("|---|---|" + "---|" * (len(DEPTH_COLS) + 1))
+            cols = [(d, s) for d, s in DEPTH_COLS if find(sel, depth=d, irq_state=s)]
+            out.append("| variant | impl | " + " | ".join(f"d{d} {s}" for d, s in cols) + " | leaks |")
+            out.append("|---|---|" + "---|" * (len(cols) + 1))
             for v, impl in sorted({(r["variant"], r["impl"]) for r in sel}, key=lambda x: (order(x[0]), x[1])):
                 cells, leaks = [], 0
-                for d, s in DEPTH_COLS:
+                for d, s in cols:
                     r = find(sel, variant=v, impl=impl, depth=d, irq_state=s)
                     if r:
                         leaks += r["irq_leaks"]
@@ -188,13 +223,13 @@ def order(v):
 def slope_section(accel, recs):
     out = [f"### Cost of one more nesting level ({accel}): least-squares slope of p50 over depth", ""]
     groups = sorted({(r["arch"], r["kernel"], r["config"]) for r in recs})
-    out.append("| variant | impl | " + " | ".join(f"{a} {k} {c} on / off" for a, k, c in groups) + " |")
+    out.append("| variant | impl | " + " | ".join(f"{a} {k} {c} on / off / off-raw" for a, k, c in groups) + " |")
     out.append("|---|---|" + "---|" * len(groups))
     for v, impl in sorted({(r["variant"], r["impl"]) for r in recs}, key=lambda x: (order(x[0]), x[1])):
         cells, any_val = [], False
         for a, k, c in groups:
             pair = []
-            for s in ("on", "off"):
+            for s in ("on", "off", "off-raw"):
                 pts = [(r["depth"], r["p50"]) for r in recs if (r["arch"], r["kernel"], r["config"], r["variant"], r["impl"], r["irq_state"]) == (a, k, c, v, impl, s)]
                 sl = slope(pts)
                 any_val |= sl is not None
@@ -205,37 +240,65 @@ def slope_section(accel, recs):
     return out + [""]
 
 
+IMPL_COLS = ("native", "native-builtin", "emulated:v7.3", "emulated:tip", "emulated:v1-percpu")
+
+
 def native_section(accel, recs):
-    kernels = sorted({(r["arch"], r["kernel"]) for r in recs if r["impl"] == "native" and r["variant"] == "counted"})
-    if not kernels:
+    groups = sorted({(r["arch"], r["kernel"], r["config"]) for r in recs
+                     if r["impl"] == "native" and r["variant"] == "counted"})
+    if not groups:
         return []
-    out = [f"### Native counted disabling against the emulated models ({accel})", "",
-           "| arch | kernel | case | native | v7.3 | tip | v1-percpu |", "|---|---|---|---|---|---|---|"]
-    for arch, kernel in kernels:
-        for v in ("counted", "interrupt_only"):
-            for d, s in ((1, "on"), (1, "off"), (4, "on"), (4, "off")):
-                vals = []
-                for impl in ("native", "emulated:v7.3", "emulated:tip", "emulated:v1-percpu"):
-                    r = find(recs, arch=arch, kernel=kernel, variant=v, impl=impl, depth=d, irq_state=s, config="default")
-                    vals.append(f3(r["p50"]) if r else "–")
-                out.append(f"| {arch} | {kernel} | {v} d{d} {s} | " + " | ".join(vals) + " |")
-    out += ["", "The emulations keep their count in a module per-CPU variable; native 7.3 keeps it in "
-            "preempt_count and, in a module, calls the exported `_local_interrupt_enable()` out of line.", ""]
+    out = [f"### native, native-builtin and the emulated models ({accel})", "",
+           "`native` is the kernel's code called from a module, `native-builtin` the same loops "
+           "compiled into vmlinux (README). Each cell: p50, then the difference from `native`.", "",
+           "| arch | kernel | config | case | " + " | ".join(IMPL_COLS) + " |",
+           "|---|---|---|---|" + "---|" * len(IMPL_COLS)]
+    for arch, kernel, config in groups:
+        for v in ("counted", "interrupt_only", "lock_with"):
+            for d in (1, 2):
+                for s in ("on", "off", "off-raw"):
+                    key = dict(arch=arch, kernel=kernel, config=config, variant=v, depth=d, irq_state=s)
+                    nat = find(recs, impl="native", **key)
+                    if not nat:
+                        continue
+                    vals = []
+                    for impl in IMPL_COLS:
+                        r = find(recs, impl=impl, **key)
+                        vals.append("–" if not r else f3(r["p50"]) if impl == "native"
+                                    else f"{f3(r['p50'])} ({r['p50'] - nat['p50']:+.2f})")
+                    out.append(f"| {arch} | {kernel} | {config} | {v} d{d} {s} | " + " | ".join(vals) + " |")
+    out += ["", "The emulations keep their count in a module per-CPU int; native 7.3 keeps it in "
+            "preempt_count's HARDIRQ_DISABLE bits, and in a module `local_interrupt_disable()` and "
+            "`local_interrupt_enable()` call the exported `_local_interrupt_save_state()` and "
+            "`_local_interrupt_enable()` at the outermost level, where vmlinux inlines them "
+            "(`include/linux/interrupt_rc.h`).", ""]
     return out
 
 
 def hazard_section(runs_used):
     out = ["## The hand-over-hand hazard", "",
-           "`irq_leaks`: of the verification operations, how many found interrupts enabled while a "
-           "lock was still held; `irq_state_changes`: how many left the interrupt state different "
-           "from how they found it.", "",
-           "| run | arch | kernel | case | irq_leaks | irq_state_changes |", "|---|---|---|---|---|---|"]
-    for accel, (_d, _m, recs) in runs_used.items():
+           "Of the verification operations: `irq_leaks` found interrupts enabled while a lock was "
+           "still held, `irq_exposed` counts the unlocks after which that was so, "
+           "`irq_state_changes` left the interrupt state different from how they found it. "
+           "The timed `irqsave_hoh` entered on puts interrupts back on in every operation, and "
+           "that put-back is subtracted, so its on−off difference is the entry state's cost, "
+           "as for `irqsave`.", "",
+           "| run | arch | kernel | config | case | irq_leaks | irq_exposed | irq_state_changes | p50 on − off | irqsave d2 on − off |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for accel, (_dirs, _metas, recs) in runs_used.items():
         for r in recs:
-            if r["variant"] in ("irqsave_hoh", "counted_hoh") and r["depth"] == 2 and r["config"] == "default" \
-                    and r["impl"] in ("native", "emulated:v7.3"):
-                out.append(f"| {accel} | {r['arch']} | {r['kernel']} | {r['variant']} {r['impl']} d2 {r['irq_state']} "
-                           f"| {r['irq_leaks']}/{r['verify_ops']} | {r['irq_state_changes']}/{r['verify_ops']} |")
+            if r["variant"] in ("irqsave_hoh", "counted_hoh") and r["depth"] == 2 \
+                    and r["impl"] in ("native", "emulated:v7.3") and r["irq_state"] == "on":
+                key = dict(arch=r["arch"], kernel=r["kernel"], config=r["config"], depth=2)
+                off = find(recs, variant=r["variant"], impl=r["impl"], irq_state="off", **key)
+                plain = "irqsave" if r["variant"] == "irqsave_hoh" else "counted"
+                p_on = find(recs, variant=plain, impl=r["impl"], irq_state="on", **key)
+                p_off = find(recs, variant=plain, impl=r["impl"], irq_state="off", **key)
+                d_hoh = f"{r['p50'] - off['p50']:+.2f}" if off else "–"
+                d_plain = f"{p_on['p50'] - p_off['p50']:+.2f}" if p_on and p_off else "–"
+                out.append(f"| {accel} | {r['arch']} | {r['kernel']} | {r['config']} | {r['variant']} {r['impl']} d2 on "
+                           f"| {r['irq_leaks']}/{r['verify_ops']} | {r.get('irq_exposed', '–')} "
+                           f"| {r['irq_state_changes']}/{r['verify_ops']} | {d_hoh} | {d_plain} ({plain}) |")
     out += ["", "On arm64 the last `spin_unlock_irqrestore()` of a hand-over-hand release restores the "
             "inner lock's saved flags verbatim and leaves interrupts *disabled* after everything is "
             "released; on x86 `local_irq_restore()` only ever enables, so they stay on. Counted "
@@ -301,9 +364,9 @@ def repeat_section(all_runs):
 def write(runs_used, made, all_runs=()):
     lines = ["# irqbench results", "",
              "Generated by `make results` from the runs under `results/`; do not edit by hand. "
-             "For each accelerator, the newest good run that used it.", ""]
+             "For each accelerator and cell (arch, kernel, config), the newest good run that measured it.", ""]
     lines += claims_section(runs_used)
-    lines += probe_section(runs_used)
+    lines += exactness_section(runs_used)
     lines += repeat_section(all_runs)
     lines += hazard_section(runs_used)
     lines += pipeline_section()

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """make results: RESULTS.md, the plots and the dashboard, from results/.
-For each accelerator the newest good run that used it is reported."""
+For each accelerator and cell (arch, kernel, config), the newest good run
+that measured it is reported, so a run of one config (distro, say) adds to
+the runs of others instead of hiding them."""
 import os
 import sys
 
@@ -19,12 +21,20 @@ def main():
         all_runs.append((d, meta, recs))
     if not all_runs:
         sys.exit("irqbench: no runs under results/: make bench first")
-    newest = {}
+    newest = {}  # (accel, arch, kernel, config) -> (dir, meta, records)
     for d, meta, recs in all_runs:  # oldest first: later runs win
-        for accel in {r["accel"] for r in recs}:
-            newest[accel] = (d, meta, [r for r in recs if r["accel"] == accel])
+        for cell in {(r["accel"], r["arch"], r["kernel"], r["config"]) for r in recs}:
+            newest[cell] = (d, meta, [r for r in recs
+                                      if (r["accel"], r["arch"], r["kernel"], r["config"]) == cell])
     order = ["tcg-icount", "tcg", "kvm", "bare-metal"]
-    used = {a: newest[a] for a in sorted(newest, key=lambda a: order.index(a) if a in order else 9)}
+    used = {}
+    for cell in sorted(newest, key=lambda c: (order.index(c[0]) if c[0] in order else 9, c)):
+        d, meta, recs = newest[cell]
+        dirs, metas, merged = used.setdefault(cell[0], ([], [], []))
+        if d not in dirs:
+            dirs.append(d)
+            metas.append(meta)
+        merged.extend(recs)
     made = plots.make_all({a: v[2] for a, v in used.items()}, all_runs, THRESHOLD)
     report.write(used, made, all_runs)
     latest = os.path.join(runs.RESULTS, "latest")
@@ -39,7 +49,8 @@ def main():
             new = same[-1]
     dashboard.write(new, base, made, THRESHOLD)
     print(f"RESULTS.md, {sum(len(v) for v in made.values())} plots and plots/out/index.html from "
-          f"{', '.join(f'{a}: {os.path.basename(v[0])}' for a, v in used.items())}")
+          + ", ".join(f"{a}: {' '.join(sorted(os.path.basename(d) for d in v[0]))}"
+                      for a, v in used.items()))
 
 
 if __name__ == "__main__":
