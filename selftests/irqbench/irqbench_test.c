@@ -92,11 +92,23 @@ static int request(const char *req, size_t len)
 struct variant {
 	char id[32];
 	int lo, hi;
-	bool on, off, counted, native;
+	bool on, off, offraw, counted, native;
 };
 
 static struct variant variants[32];
 static int nvariants;
+
+/* Whether the comma-separated @list names @state exactly. */
+static bool has_state(const char *list, const char *state)
+{
+	size_t n = strlen(state);
+	const char *p;
+
+	for (p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, state, n) && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
 
 static int load_variants(void)
 {
@@ -113,8 +125,9 @@ static int load_variants(void)
 		if (sscanf(line, "%31[^\t]\t%d-%d\t%15[^\t]\t%15[^\t]", v->id, &v->lo,
 			   &v->hi, states, counted) != 5)
 			continue;
-		v->on = !!strstr(states, "on");
-		v->off = !!strstr(states, "off");
+		v->on = has_state(states, "on");
+		v->off = has_state(states, "off");
+		v->offraw = has_state(states, "off-raw");
 		v->counted = strcmp(counted, "-") != 0;
 		v->native = !strcmp(counted, "native");
 		nvariants++;
@@ -123,12 +136,12 @@ static int load_variants(void)
 	return nvariants ? 0 : -1;
 }
 
-#define NFIELDS 26
+#define NFIELDS 29
 enum {
 	F_ARCH, F_KERNEL, F_CONFIG, F_ACCEL, F_CPU, F_VARIANT, F_IMPL, F_DEPTH,
 	F_STATE, F_BATCH, F_SAMPLES, F_UNIT, F_P50, F_MEAN, F_MIN, F_P90, F_P99,
 	F_MAX, F_STDDEV, F_CILO, F_CIHI, F_LEAKS, F_VOPS, F_CHANGES, F_TICKS,
-	F_COUNTER,
+	F_COUNTER, F_EXPOSED, F_CYCLES, F_LANG,
 };
 
 static int split(char *line, char **f)
@@ -172,8 +185,10 @@ static const char *check_record(char **f, const struct variant *v)
 		return "interrupts were found on while a lock was held";
 	if (!hazard && atoi(f[F_CHANGES]) != 0)
 		return "the interrupt state changed across an operation";
-	if (v->counted && !v->native && !strcmp(f[F_IMPL], "native"))
+	if (v->counted && !v->native && !strncmp(f[F_IMPL], "native", 6))
 		return "impl=native on a kernel without interrupt_rc.h";
+	if (strcmp(f[F_LANG], "c"))
+		return "lang is not c";
 	if (!v->counted && strcmp(f[F_IMPL], "native"))
 		return "a non-counted variant claims an emulated impl";
 	return NULL;
@@ -195,9 +210,10 @@ static void check_json(const char *id, int records)
 	free(json);
 }
 
-static int count_impls(const struct variant *v)
+/* Models, native where the kernel has it, and vmlinux's copy if seen. */
+static int count_impls(const struct variant *v, bool builtin)
 {
-	return v->counted ? 3 + v->native : 1;
+	return v->counted ? 3 + v->native + (v->native && builtin) : 1;
 }
 
 static void test_variant(const struct variant *v, int *impl_native)
@@ -205,7 +221,9 @@ static void test_variant(const struct variant *v, int *impl_native)
 	static const int depths[] = { 1, 2, 4, 8 };
 	char req[2048], dlist[32] = "", *text, *line, *save = NULL, *f[NFIELDS + 1];
 	const char *why;
-	int i, nd = 0, ns = v->on + v->off, got = 0, err;
+	int i, nd = 0, ns = v->on + v->off + v->offraw, got = 0, err;
+	char states[32];
+	bool builtin = false;
 
 	for (i = 0; i < 4; i++) {
 		if (depths[i] < v->lo || depths[i] > v->hi)
@@ -214,9 +232,11 @@ static void test_variant(const struct variant *v, int *impl_native)
 			 nd ? "," : "", depths[i]);
 		nd++;
 	}
-	snprintf(req, sizeof(req), "variants=%s depths=%s states=%s%s%s samples=%d %s",
-		 v->id, dlist, v->on ? "on" : "", v->on && v->off ? "," : "",
-		 v->off ? "off" : "", SAMPLES, MODELS);
+	snprintf(states, sizeof(states), "%s%s%s", v->on ? "on," : "",
+		 v->off ? "off," : "", v->offraw ? "off-raw," : "");
+	states[strlen(states) - 1] = '\0';
+	snprintf(req, sizeof(req), "variants=%s depths=%s states=%s samples=%d %s",
+		 v->id, dlist, states, SAMPLES, MODELS);
 	err = request(req, strlen(req));
 	if (err) {
 		record(1, "run %s (%s)", v->id, strerror(err));
@@ -237,12 +257,14 @@ static void test_variant(const struct variant *v, int *impl_native)
 		       f[F_DEPTH], f[F_STATE], why ? ": " : "", why ? why : "");
 		if (!strcmp(f[F_IMPL], "native") && v->counted)
 			*impl_native = 1;
+		if (!strcmp(f[F_IMPL], "native-builtin"))
+			builtin = true;
 	}
 	free(text);
 	check_json(v->id, got);
-	record(got == nd * ns * count_impls(v) ? 0 : 1,
+	record(got == nd * ns * count_impls(v, builtin) ? 0 : 1,
 	       "run %s gives one record per impl, depth and state (%d of %d)",
-	       v->id, got, nd * ns * count_impls(v));
+	       v->id, got, nd * ns * count_impls(v, builtin));
 }
 
 /* Known-bad requests: each must fail with EINVAL and change nothing. */
