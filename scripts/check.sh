@@ -24,18 +24,21 @@ note() {
 	return 0
 }
 
-# ktap PREFIX FILE: every "ok"/"not ok" line of a KTAP stream.
+# ktap PREFIX FILE: every result of a KTAP stream, judged by the kernel's
+# own parser against the stream's plan: a planned result that never came
+# (a crash, an abort) is a failure, and so is a stream with no results.
 ktap() {
-	local prefix=$1 file=$2 line count
-	while IFS= read -r line; do
-		case $line in
-		"ok "*"# SKIP"*) note skip "$prefix${line#ok }" ;;
-		"ok "*) note pass "$prefix${line#ok }" ;;
-		"not ok "*) note fail "$prefix${line#not ok }" ;;
-		esac
-	done < <(tr -d '\r' <"$file")
-	count=$(grep -c -E "^(not )?ok " "$file" || true)
-	[ "$count" -gt 0 ] || note fail "${prefix}KTAP stream has no results ($file)"
+	local verdict name
+	while IFS=$'\t' read -r verdict name; do
+		note "$verdict" "$name"
+	done < <(/usr/bin/python3 "$IRQBENCH_ROOT/scripts/ktap_judge.py" \
+		"$src73/tools/testing/kunit" "$1" "$2" ||
+		printf 'fail\t%sthe KTAP judge failed on %s\n' "$1" "$2")
+}
+
+# status NAME RC: a program that printed KTAP must also have exited 0.
+status() {
+	[ "$2" = 0 ] || note fail "$1 exited with status $2"
 }
 
 t=$(date +%s)
@@ -48,8 +51,10 @@ t=$(date +%s)
 if make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST="$src73/tools/testing/selftests" \
 	OUT="$out/host" all >"$out/host-build.log" 2>&1; then
 	for tst in test_stats test_request; do
-		"$out/host/$tst" >"$out/host/$tst.ktap" 2>&1
+		rc=0
+		"$out/host/$tst" >"$out/host/$tst.ktap" 2>&1 || rc=$?
 		ktap "host/$tst: " "$out/host/$tst.ktap"
+		status "host/$tst" "$rc"
 	done
 	if "$out/host/fuzz_request" -max_total_time="$FUZZ_SECONDS" -max_len=600 \
 		"$out/host/corpus" "$IRQBENCH_ROOT/selftests/host/corpus" >"$out/host/fuzz.log" 2>&1; then
@@ -112,17 +117,19 @@ progress check distro "$t" "module against a distribution kernel's headers"
 # Guests: the selftest (and a short sweep) in every arch x kernel.
 cell() {
 	local arch=$1 kernel=$2 config=$3 name=$1-$2-$3
-	if REQUEST="variants=all depths=1,2 samples=5 model=v7.3,tip,v1-percpu" \
+	if REQUEST="variants=all depths=1,2 states=on,off,off-raw samples=5 model=v7.3,tip,v1-percpu" \
 		"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" "$kernel" "$config" tcg-icount "$out/guests"; then
 		note pass "$name: boots, runs a sweep, no splat on the console"
-		note pass "$name: $(($(wc -l <"$out/guests/$name.csv") - 1)) records collected"
 	else
 		note fail "$name: boot and sweep"
 	fi
-	if [ -f "$out/guests/$name.ktap" ]; then
-		ktap "$name: " "$out/guests/$name.ktap"
+	ktap "$name: " "$out/guests/$name.ktap"
+	if [ -f "$out/guests/$name.json" ]; then
+		/usr/bin/python3 "$IRQBENCH_ROOT/scripts/check_records.py" "$out/guests/$name.json" \
+			>"$out/guests/$name.records.ktap" 2>&1
+		ktap "$name records: " "$out/guests/$name.records.ktap"
 	else
-		note fail "$name: no selftest output"
+		note fail "$name: no records to check"
 	fi
 }
 for kernel in $CHECK_KERNELS; do
@@ -138,13 +145,19 @@ done
 
 # A broken guest must fail with a clear message, never pass or hang: a
 # panic (no init) and a hang (the same panic with panic=0, which waits).
+# CHECK_BROKEN_CONFIG names the kernel config they boot (a config that does
+# not build shows that this check then fails instead of vanishing).
 broken() {
 	local what=$1 want=$2 arch=${CHECK_ARCHS%% *} kernel=${CHECK_KERNELS##* } bdir log
+	local config=${CHECK_BROKEN_CONFIG:-default}
 	shift 2
-	bdir=$("$IRQBENCH_ROOT/arch-matrix/build-kernel.sh" "$arch" "$kernel" default) || return 0
+	if ! bdir=$("$IRQBENCH_ROOT/arch-matrix/build-kernel.sh" "$arch" "$kernel" "$config"); then
+		note fail "a $what guest ($arch $kernel): its kernel did not build, so nothing was checked"
+		return
+	fi
 	log=$out/broken-$what.log
 	if BOOT_TIMEOUT=20 "$IRQBENCH_ROOT/arch-matrix/boot.sh" "$arch" "$bdir/$(arch_image "$arch")" \
-		"$IRQBENCH_CACHE/work/$arch-$kernel-default/initramfs.cpio" tcg-icount "$log" "$@" \
+		"$IRQBENCH_CACHE/work/$arch-$kernel-$config/initramfs.cpio" tcg-icount "$log" "$@" \
 		2>"$log.err"; then
 		note fail "a $what guest ($arch $kernel) is reported as a failure"
 	elif grep -q "$want" "$log.err"; then
@@ -159,12 +172,21 @@ broken panicking "Kernel panic" rdinit=/nonexistent
 broken hanging "hung: no end marker" rdinit=/nonexistent panic=0
 progress check broken "$t" "a panicking and a hanging guest"
 
+# The checkers themselves, on planted faults: each must be caught.
+rc=0
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_checkers.py" "$src73/tools/testing/kunit" \
+	>"$out/checkers.ktap" 2>&1 || rc=$?
+ktap "checkers: " "$out/checkers.ktap"
+status "checkers" "$rc"
+
 # The results tooling on records the guests just produced.
 t=$(date +%s)
 if ls "$out"/guests/*.json >/dev/null 2>&1; then
+	rc=0
 	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_results.py" "$out/guests" \
-		>"$out/results.ktap" 2>"$out/results.log"
+		>"$out/results.ktap" 2>"$out/results.log" || rc=$?
 	ktap "results: " "$out/results.ktap"
+	status "results tooling" "$rc"
 else
 	note fail "results: no guest records to test the tooling on"
 fi

@@ -11,9 +11,11 @@ import io
 import json
 import sys
 
-NUMERIC = {"depth", "batch_ops", "samples", "irq_leaks", "verify_ops", "irq_state_changes"}
+NUMERIC = {"depth", "batch_ops", "samples", "irq_leaks", "verify_ops", "irq_state_changes",
+           "irq_exposed"}
 FLOATS = {"p50", "mean", "min", "p90", "p99", "max", "stddev", "ci95_lo",
           "ci95_hi", "ticks_p50"}
+OPTIONAL_FLOATS = {"cycles_p50"}  # empty where the module had no such counter
 KEY = ("variant", "impl", "depth", "irq_state")
 
 
@@ -50,6 +52,8 @@ def parse_records(lines):
             rec[k] = int(rec[k])
         for k in FLOATS & rec.keys():
             rec[k] = float(rec[k])
+        for k in OPTIONAL_FLOATS & rec.keys():
+            rec[k] = float(rec[k]) if rec[k] else None
         rows.append(rec)
     return header, rows
 

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""check_records.py CELL.json: what one guest's records must satisfy, as KTAP.
+
+One test per behaviour over all records of the cell, each naming the first
+record that breaks it. Under tcg-icount figures are exact up to the guest
+clock's tick per batch (1 instruction on x86_64, 16 on arm64: README), so
+the checks there are exact to that tolerance; under ns they allow the
+median's 95 % interval.
+"""
+import json
+import sys
+
+# The guest clock's tick in instructions under -icount shift=0.
+TICK_INSN = {"x86_64": 1, "arm64": 16}
+# Cases that run identical code (variant, impl, depth, state); impl None is
+# native where the kernel has it, else the v7.3 model.
+IDENTICAL = [
+    (("irqsave", "native", 1, "on"), ("irqsave_hoh", "native", 1, "on")),
+    (("irqsave", "native", 1, "off"), ("irqsave_hoh", "native", 1, "off")),
+    (("lock_with", None, 1, "off"), ("spin_only", "native", 1, "off")),
+    (("lock_with", None, 1, "off-raw"), ("spin_only", "native", 1, "off")),
+]
+FIELDS = {"arch": str, "kernel": str, "config": str, "accel": str, "variant": str,
+          "impl": str, "depth": int, "irq_state": str, "batch_ops": int, "samples": int,
+          "unit": str, "p50": float, "min": float, "max": float, "ci95_lo": float,
+          "ci95_hi": float, "irq_leaks": int, "verify_ops": int,
+          "irq_state_changes": int, "values": list}
+NOT_NESTING = {"irq", "empty"}
+
+
+def name(r):
+    return (f"{r.get('variant')} {r.get('impl')} d{r.get('depth')} {r.get('irq_state')} "
+            f"(p50 {r.get('p50')})")
+
+
+def tol(r):
+    """How far a p50 may sit from the truth, in its unit."""
+    if r["unit"] == "insn":
+        return TICK_INSN.get(r["arch"], 16) / max(r["batch_ops"], 1) + 0.001
+    return None
+
+
+def hazard_on(r):
+    return r["variant"] == "irqsave_hoh" and r["irq_state"] == "on" and r["depth"] >= 2
+
+
+def first(recs, bad):
+    for r in recs:
+        why = bad(r)
+        if why:
+            return f"{name(r)}: {why}"
+    return None
+
+
+def well_formed(r):
+    for k, t in FIELDS.items():
+        if k not in r:
+            return f"no field {k}"
+        if t is float and not isinstance(r[k], (int, float)) or t is not float and not isinstance(r[k], t):
+            return f"{k} is {type(r[k]).__name__}, not {t.__name__}"
+    if r["unit"] not in ("ns", "insn") or (r["unit"] == "insn") != (r["accel"] == "tcg-icount"):
+        return f"unit {r['unit']} under accel {r['accel']}"
+    if len(r["values"]) != r["samples"]:
+        return f"{len(r['values'])} values for {r['samples']} samples"
+    return None
+
+
+def not_negative(r):
+    t = tol(r)
+    if t is not None:
+        return f"negative by more than the tick ({t:.3f})" if r["p50"] < -t else None
+    return "the whole 95 % interval is below 0" if r["ci95_hi"] < 0 else None
+
+
+def find(recs, v, impl, d, s):
+    if impl is None:
+        impl = "native" if any(r["variant"] == v and r["impl"] == "native" for r in recs) else "emulated:v7.3"
+    return next((r for r in recs if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == (v, impl, d, s)), None)
+
+
+def depth_monotone(recs):
+    groups = {}
+    for r in recs:
+        if r["variant"] not in NOT_NESTING:
+            groups.setdefault((r["variant"], r["impl"], r["irq_state"]), []).append(r)
+    for g in groups.values():
+        g.sort(key=lambda r: r["depth"])
+        for a, b in zip(g, g[1:]):
+            t = tol(a)
+            falls = (b["p50"] < a["p50"] - t - tol(b)) if t is not None else (b["ci95_hi"] < a["ci95_lo"])
+            if falls:
+                return f"{name(b)} costs less than {name(a)}"
+    return None
+
+
+def identical(recs):
+    for pair in IDENTICAL:
+        a, b = (find(recs, *c) for c in pair)
+        if a and b and abs(a["p50"] - b["p50"]) > tol(a) + tol(b):
+            return f"{name(a)} and {name(b)} run the same code"
+    return None
+
+
+def hazard(r):
+    if hazard_on(r):
+        if r["irq_leaks"] != r["verify_ops"]:
+            return f"hand-over-hand entered on leaked in {r['irq_leaks']} of {r['verify_ops']} operations, not all"
+        if r.get("irq_exposed", r["verify_ops"]) < r["verify_ops"]:
+            return f"irq_exposed {r.get('irq_exposed')} below the leaking operations"
+        return None
+    if r["irq_leaks"] or r.get("irq_exposed", 0):
+        return f"{r['irq_leaks']} leaks, {r.get('irq_exposed')} exposed unlocks"
+    if r["irq_state_changes"] and r["variant"] != "irqsave_hoh":
+        return f"{r['irq_state_changes']} operations changed the interrupt state"
+    return None
+
+
+def tests(recs):
+    icount = bool(recs) and recs[0]["unit"] == "insn"
+    out = [("records are well formed and of one unit", first(recs, well_formed), None)]
+    if out[0][1]:
+        return out
+    skip = None if icount else "needs tcg-icount: emulation-time noise is wider than one boot's interval"
+    out += [
+        ("no case costs less than nothing", first(recs, not_negative), None),
+        ("no nesting variant gets cheaper with depth", depth_monotone(recs) if icount else None, skip),
+        ("only hand-over-hand irqsave entered on leaks, and always", first(recs, hazard), None),
+    ]
+    out.append(("identical code gives identical figures", identical(recs) if icount else None, skip))
+    out.append(("the empty operation costs nothing",
+                first([r for r in recs if r["variant"] == "empty"],
+                      lambda r: f"costs {r['p50']}" if abs(r["p50"]) > tol(r) else None) if icount else None,
+                skip))
+    return out
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: check_records.py CELL.json")
+    try:
+        with open(sys.argv[1], encoding="utf-8") as f:
+            recs = json.load(f)
+    except (OSError, ValueError) as e:
+        print("TAP version 13\n1..1\nnot ok 1 records can be read: " + str(e))
+        sys.exit(1)
+    if not recs:
+        print("TAP version 13\n1..1\nnot ok 1 the cell has records")
+        sys.exit(1)
+    results = tests(recs)
+    print(f"TAP version 13\n1..{len(results)}")
+    for i, (what, why, skip) in enumerate(results, 1):
+        if skip:
+            print(f"ok {i} {what} # SKIP {skip}")
+        else:
+            print(f"{'not ok' if why else 'ok'} {i} {what}{': ' + why if why else ''}")
+    sys.exit(1 if any(why for _w, why, _s in results) else 0)
+
+
+if __name__ == "__main__":
+    main()
