@@ -73,6 +73,9 @@ bench-pipeline: deps
 	@scripts/bench-pipeline.sh
 
 module:
+	@test -f $(KDIR)/Makefile || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
+		"install linux-headers-$$(uname -r) (apt-get install linux-headers-$$(uname -r))," \
+		"or set KDIR to the build directory of the running kernel" >&2; exit 3; }
 	$(MAKE) -C kmod-bench KDIR=$(KDIR)
 
 bare-metal: module

@@ -17,6 +17,15 @@ config=${3:?}
 cross=$(arch_cross "$arch")
 cfgdir=$IRQBENCH_ROOT/configs
 
+# One kernel build at a time (2 cores; and two runs must not build the same
+# directory at once): later callers wait here.
+mkdir -p "$IRQBENCH_CACHE"
+exec 9>"$IRQBENCH_CACHE/build.lock"
+if ! flock -n 9; then
+	echo "irqbench: $arch $kernel $config: waiting for another kernel build to finish" >&2
+	flock 9
+fi
+
 if [ -n "${KSRC:-}" ]; then
 	src=$(cd "$KSRC" && pwd)
 else
@@ -83,7 +92,8 @@ target=${image##*/}
 if [ -f "$bdir/.irqbench-built" ]; then
 	# the builtin loops changed: an incremental build relinks vmlinux
 	if [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
-		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+		run_alive "$bdir/build.log" "$arch $kernel $config: relinking vmlinux with the changed builtin loops" \
+			make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 	fi
 	echo "$bdir"
@@ -116,7 +126,8 @@ while IFS= read -r line; do
 done < <(grep -h '^CONFIG_' "${frags[@]}")
 [ "$dropped" = 0 ] || die "config $config does not apply to $kernel on $arch"
 
-run_logged "$log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+run_alive "$log" "$arch $kernel $config: building the kernel in $bdir" \
+	make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 if [ ! -f "$bdir/$image" ] || [ ! -f "$bdir/Module.symvers" ]; then
 	die "the build left no $image or Module.symvers in $bdir"
 fi

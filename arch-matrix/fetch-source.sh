@@ -71,10 +71,12 @@ if [ -z "$suites" ]; then
 	tarball=/usr/src/linux-source-$ver.tar.xz
 	[ -f "$tarball" ] || die "$tarball missing: install linux-source-$ver (make deps)"
 	xz -dc -T0 "$tarball" | tar -x -C "$tmp"
+	pkg="linux-source-$ver $(dpkg-query -W -f='${Version}' "linux-source-$ver")"
 else
 	deb=$(fetch_deb)
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/linux-source-$ver.tar.xz" |
 		xz -dc -T0 | tar -x -C "$tmp"
+	pkg="linux-source-$ver $(dpkg-deb -f "$deb" Version)"
 fi
 [ -d "$tmp/linux-source-$ver" ] || die "the package did not hold linux-source-$ver/"
 got=$(kernel_version "$tmp/linux-source-$ver")
@@ -84,5 +86,6 @@ case $got in
 esac
 rm -rf "$src"
 mv "$tmp/linux-source-$ver" "$src"
-touch "$src/.irqbench-extracted"
+# which Debian package the tree came from, for run.json
+echo "$pkg" >"$src/.irqbench-extracted"
 echo "$src"

@@ -12,17 +12,43 @@ KERNELS=${KERNELS:-7.3}
 CONFIGS=${CONFIGS:-default}
 ACCEL=${ACCEL:-auto}
 RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
-case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) die "ACCEL must be auto, kvm, tcg or tcg-icount" ;; esac
+REQUEST=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
+export REQUEST
+
+# Everything is checked before anything is built, booted or written.
+case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) die "ACCEL=$ACCEL: must be auto, kvm, tcg or tcg-icount" ;; esac
+[ -n "$ARCHS" ] || die "ARCHS is empty"
+for arch in $ARCHS; do
+	case $arch in x86_64 | arm64) ;; *) die "ARCHS: unknown arch '$arch' (x86_64 or arm64)" ;; esac
+done
 if [ -n "${KSRC:-}" ]; then
 	[ -f "$KSRC/Makefile" ] || die "KSRC=$KSRC is not a kernel tree"
 	KERNELS=$(kernel_version "$KSRC")
+else
+	[ -n "$KERNELS" ] || die "KERNELS is empty"
+	for kernel in $KERNELS; do
+		case $kernel in 6.1 | 6.12 | 7.3) ;; *) die "KERNELS: no Debian source known for '$kernel' (6.1, 6.12, 7.3; or set KSRC)" ;; esac
+	done
 fi
+[ -n "$CONFIGS" ] || die "CONFIGS is empty"
+for config in $CONFIGS; do
+	[ -f "$IRQBENCH_ROOT/configs/$config.config" ] ||
+		die "CONFIGS: no fragment configs/$config.config (there are: $(find "$IRQBENCH_ROOT/configs" -name '*.config' \
+			-printf '%f\n' | sed 's|\.config$||' | grep -v -x -e common -e x86_64 -e arm64 -e '.*-x86_64' -e '.*-arm64' |
+			sort | tr '\n' ' '))"
+done
+tool=$IRQBENCH_ROOT/build/host-tools
+run_logged "$IRQBENCH_ROOT/build/request-check.log" make -s -C "$IRQBENCH_ROOT/selftests/host" \
+	OUT="$tool" KSELFTEST=/nonexistent "$tool/request_check" ||
+	die "could not build the request checker"
+"$tool/request_check" "$REQUEST" || exit 3
 
 commit=$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)
-run_id=$(date -u +%Y%m%dT%H%M%SZ)-$commit
 mkdir -p "$RESULTS"
-dir=$RESULTS/.partial-$run_id
-mkdir -p "$dir"
+# Unique even for runs started in the same second: the partial directory is
+# made atomically by mktemp, and its suffix is part of the run id.
+dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXX")
+run_id=${dir##*/.partial-}
 start=$(date +%s)
 failed=()
 for kernel in $KERNELS; do

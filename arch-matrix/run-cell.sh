@@ -18,12 +18,21 @@ here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"
 work=$IRQBENCH_CACHE/work/$cell
 mkdir -p "$work"
+# The cell's work directory (module build, initramfs) is shared by every run
+# of this cell: a concurrent run waits for it rather than overwrite it.
+exec 8>"$work.lock"
+if ! flock -n 8; then
+	echo "irqbench: $cell: waiting for another run of this cell" >&2
+	flock 8
+fi
 
 t=$(date +%s)
+progress "$cell" build "$t" "kernel $arch $kernel $config (built once, then cached)"
 bdir=$("$here/build-kernel.sh" "$arch" "$kernel" "$config") || die "$cell: kernel build failed"
 progress "$cell" build "$t" "kernel $(basename "$bdir")"
 
 t=$(date +%s)
+progress "$cell" module "$t" "irqbench.ko, selftest, initramfs (log: $work/module/build.log)"
 ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: module build failed"
 selftest=
 if [ "${SELFTEST:-1}" = 1 ]; then
@@ -39,6 +48,7 @@ if [ "$accel" = auto ]; then
 fi
 
 t=$(date +%s)
+progress "$cell" boot "$t" "$accel (console: $out/$cell.console.log)"
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
 [ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
 log=$out/$cell.console.log
@@ -55,16 +65,20 @@ src=$(cat "$bdir/.irqbench-src")
 {
 	echo "cell=$cell"
 	echo "arch=$arch"
-	echo "kernel=$kernel"
+	echo "kernel_series=$kernel"
 	echo "kernel_release=$(cat "$bdir/include/config/kernel.release" 2>/dev/null || echo unknown)"
 	echo "kernel_source=$src"
+	echo "kernel_tree=$(tree_identity "$src")"
 	echo "config=$config"
 	echo "config_sha256=$(sha256sum "$bdir/.config" | cut -c1-64)"
 	echo "compiler=$(grep -m1 '^CONFIG_CC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
 	echo "accel=$accel"
-	echo "qemu_version=$(head -n 1 < <(qemu-system-x86_64 --version))"
+	echo "qemu_version=$(head -n 1 < <("$(qemu_binary "$arch")" --version))"
 	echo "qemu_cmdline=$(cat "$log.cmd")"
 	echo "request=$request"
+	echo "module_sha256=$(sha256sum "$ko" | cut -c1-64)"
+	echo "initramfs_sha256=$(sha256sum "$work/initramfs.cpio" | cut -c1-64)"
+	echo "kernel_image_sha256=$(sha256sum "$image" | cut -c1-64)"
 } >"$out/$cell.meta"
 n=$(($(wc -l <"$out/$cell.csv" 2>/dev/null || echo 1) - 1))
 progress "$cell" collect "$t" "$n records"

@@ -24,8 +24,19 @@ def host_cpu():
 def main():
     run_dir, run_id, commit = sys.argv[1:4]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, check=False).stdout.strip() != ""
+    status = subprocess.run(["git", "-C", root, "status", "--porcelain"],
+                            capture_output=True, text=True, check=False).stdout
+    dirty = status.strip() != ""
+    if dirty:
+        # what the tree held beyond the commit: the diff, and the names of
+        # files git does not track (their content is not repeated here)
+        diff = subprocess.run(["git", "-C", root, "diff", "HEAD", "--binary"],
+                              capture_output=True, text=True, check=False).stdout
+        untracked = [l[3:] for l in status.splitlines() if l.startswith("?? ")]
+        with open(os.path.join(run_dir, "irqbench.diff"), "w", encoding="utf-8") as f:
+            f.write(diff)
+            for u in untracked:
+                f.write(f"# untracked: {u}\n")
     cells = []
     for meta in sorted(glob.glob(os.path.join(run_dir, "*.meta"))):
         with open(meta, encoding="utf-8") as f:
@@ -34,6 +45,7 @@ def main():
         "run_id": run_id,
         "irqbench_commit": commit,
         "irqbench_dirty": dirty,
+        "irqbench_diff": "irqbench.diff" if dirty else None,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "host_cpu": host_cpu(),
         "host_kernel": platform.release(),
