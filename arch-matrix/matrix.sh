@@ -38,7 +38,8 @@ for config in $CONFIGS; do
 			sort | tr '\n' ' '))"
 done
 tool=$IRQBENCH_ROOT/build/host-tools
-run_logged "$IRQBENCH_ROOT/build/request-check.log" make -s -C "$IRQBENCH_ROOT/selftests/host" \
+mkdir -p "$tool"
+run_logged "$tool/request-check.log" make -s -C "$IRQBENCH_ROOT/selftests/host" \
 	OUT="$tool" KSELFTEST=/nonexistent "$tool/request_check" ||
 	die "could not build the request checker"
 "$tool/request_check" "$REQUEST" || exit 3
