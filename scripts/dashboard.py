@@ -14,18 +14,23 @@ def write(latest, baseline, made, threshold):
     if latest and baseline:
         _, brecs = runs.load_run(baseline)
         _, nrecs = runs.load_run(latest)
-        rows, only_b, only_n = compare.compare(brecs, nrecs, threshold, 0.01)
+        opts = compare.options(threshold=threshold)
+        try:
+            rows, only_b, only_n, _exact = compare.compare(brecs, nrecs, opts)
+        except compare.DataError as e:
+            rows, only_b, only_n = [], [], []
+            summary = f"The latest run cannot be compared with the baseline: {html.escape(str(e))}"
         reg = sum(1 for r in rows if r[1] == "REGRESSION")
         summary = (f"<b>{os.path.basename(latest)}</b> against baseline <b>{os.path.basename(baseline)}</b>: "
                    f"{len(rows)} cases, <span class='{'bad' if reg else 'good'}'>{reg} regressions</span>, "
                    f"{sum(1 for r in rows if r[1] == 'improvement')} improvements, "
                    f"{len(only_b)} only in the baseline, {len(only_n)} only in the latest run.")
-        for key, verdict, ratio, lo, hi, p, b, n in rows:
+        for key, verdict, delta, ratio, p, b, n in rows:
             cls = {"REGRESSION": "bad", "improvement": "good"}.get(verdict, "")
             rows_html.append(
-                f"<tr class='{cls}'><td>{html.escape(verdict)}</td><td>{html.escape(runs.case_name(key))}</td>"
-                f"<td>{b['p50']:.3f}</td><td>{n['p50']:.3f}</td><td>{ratio:.4f}</td>"
-                f"<td>[{lo:.4f}, {hi:.4f}]</td><td>{'' if math.isnan(p) else f'{p:.2g}'}</td><td>{n['unit']}</td></tr>")
+                f"<tr class='{cls}'><td>{html.escape(verdict)}</td><td>{html.escape(compare.name(key))}</td>"
+                f"<td>{b['p50']:.3f}</td><td>{n['p50']:.3f}</td><td>{delta:+.3f}</td><td>{ratio:.4f}</td>"
+                f"<td>{'' if math.isnan(p) else f'{p:.2g}'}</td><td>{n['unit']}</td></tr>")
     figs = []
     for section, items in made.items():
         for caption, name in items:
@@ -47,8 +52,8 @@ figure {{ display: inline-block; margin: 1em; }} img {{ max-width: 960px; }}
 <p>{summary}</p>
 <p>Under tcg-icount figures are exact guest instructions per operation (path length, not time);
 under plain TCG, emulation nanoseconds. See RESULTS.md for the method.</p>
-<table><thead><tr><th>verdict</th><th>case</th><th>baseline p50</th><th>latest p50</th><th>ratio</th>
-<th>95% interval</th><th>p (Mann-Whitney)</th><th>unit</th></tr></thead><tbody>
+<table><thead><tr><th>verdict</th><th>case</th><th>baseline p50</th><th>latest p50</th><th>delta</th>
+<th>ratio</th><th>p (Mann-Whitney, Holm)</th><th>unit</th></tr></thead><tbody>
 {''.join(rows_html)}
 </tbody></table>
 <h2>Plots</h2>

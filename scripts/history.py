@@ -13,6 +13,9 @@ def main():
     a = ap.parse_args()
     if a.baseline:
         target = runs.resolve(a.baseline)
+        if os.path.dirname(target) != os.path.realpath(runs.RESULTS):
+            raise SystemExit(f"irqbench: history: {target} is not a run under {runs.RESULTS}: "
+                             "the baseline link would not resolve")
         link = os.path.join(runs.RESULTS, "baseline")
         if os.path.islink(link):
             os.unlink(link)

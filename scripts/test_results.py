@@ -94,6 +94,24 @@ def main():
         store(root, "slow-tcg", slower(noisy, "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
         store(root, "fast-tcg", slower(noisy, "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
         store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-07T00:00:00+00:00")
+        # runs for the gate alone, kept out of the results root make results reads
+        side = os.path.join(root, "gate")
+        os.makedirs(side)
+        for n in ("base-exact", "same-exact", "slow-exact", "base-tcg"):
+            shutil.copytree(os.path.join(root, n), os.path.join(side, n))
+        store(side, "empty-tcg", [], "2026-01-08T00:00:00+00:00")
+        one = [r for r in exact if r["kernel"] == exact[0]["kernel"]]
+        store(side, "two-kernels", [dict(r, kernel="6.1.192") for r in one] + [dict(r, kernel="7.3.0-rc7") for r in one],
+              "2026-01-09T00:00:00+00:00")
+        # base median 0 (no ratio exists), new 5 ns: 31 samples each, so the
+        # difference survives Holm's correction over every matched case
+        base0 = [dict(r, values=[0.0] * 31, p50=0.0) for r in noisy if r["variant"] == "empty"]
+        zero = [dict(r, values=[5.0 + i / 100 for i in range(31)], p50=5.15) for r in base0]
+        store(side, "zero-base-tcg", base0, "2026-01-10T00:00:00+00:00")
+        store(side, "zero-tcg", zero, "2026-01-10T12:00:00+00:00")
+        broken = copy.deepcopy(noisy)
+        del broken[0]["irq_state"]
+        store(side, "broken-tcg", broken, "2026-01-11T00:00:00+00:00")
 
         rc, out = compare(root, "base-exact", "same-exact")
         check(rc == 0 and "0 regressions" in out, "compare: a tcg-icount run against itself exits 0")
@@ -112,10 +130,27 @@ def main():
         rc, out = compare(root, "base-tcg", "slow-tcg", "--threshold", "20")
         check(rc == 0, "compare: a 10 % slowdown under a 20 % floor is not a regression")
         rc, out = compare(root, "base-tcg", "fewer-tcg")
-        check(rc == 0 and "only BASE" in out and " scoped " in out,
+        check(rc == 2 and "missing from NEW" in out, "compare: cases of BASE missing from NEW exit 2, named")
+        check("only BASE" in out and " scoped " in out,
               "compare: a case on one side only is reported, not dropped")
         rc, out = compare(root, "base-tcg", "no-such-run")
-        check(rc not in (0, 1) or "no single run" in out, "compare: an unknown run is an error, not a pass")
+        check(rc == 3 and "no single run" in out, "compare: an unknown run exits 3 with its reason")
+        rc, out = compare(side, "base-exact", "base-tcg")
+        check(rc == 2 and "nothing matched" in out, "compare: runs that share no case exit 2, not 0")
+        rc, out = compare(side, "base-tcg", "empty-tcg")
+        check(rc == 2 and "no records" in out, "compare: an empty NEW run exits 2")
+        rc, out = compare(side, "base-exact", "same-exact", "--threshold", "5")
+        check(rc == 3 and "--min-insn" in out, "compare: ns-only options on tcg-icount figures are refused, exit 3")
+        rc, out = compare(side, "base-exact", "slow-exact", "--min-insn", "2")
+        check(rc == 0, "compare: a one-instruction change under --min-insn 2 is not a regression")
+        rc, out = compare(side, "two-kernels", "two-kernels", "--across", "kernel",
+                          "--base-value", "6.1", "--new-value", "7.3")
+        check(rc in (0, 1) and "cases matched" in out and " 0 cases matched" not in out,
+              "compare --across kernel pairs 6.1 and 7.3 cases of one run")
+        rc, out = compare(side, "zero-base-tcg", "zero-tcg")
+        check(rc == 1 and "REGRESSION" in out, "compare: a case whose base median is 0 can still regress")
+        rc, out = compare(side, "base-tcg", "broken-tcg")
+        check(rc == 3 and "Traceback" not in out, "compare: a record missing a field exits 3 with a message")
 
         env = dict(os.environ, RESULTS=root)
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py")], capture_output=True,
@@ -124,6 +159,14 @@ def main():
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline", "base-tcg"],
                            capture_output=True, text=True, env=env, check=False)
         check(p.returncode == 0 and os.path.islink(os.path.join(root, "baseline")), "history --baseline names a run")
+        outside = tempfile.mkdtemp(prefix="irqbench-outside-")
+        store(outside, "elsewhere", noisy, "2026-01-12T00:00:00+00:00")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
+                            os.path.join(outside, "elsewhere")], capture_output=True, text=True, env=env, check=False)
+        shutil.rmtree(outside, ignore_errors=True)
+        link = os.path.join(root, "baseline")
+        check(p.returncode != 0 and os.path.exists(link) and "not a run under" in p.stderr,
+              "history --baseline refuses a run outside results/ and keeps the old link")
         os.symlink("slow-tcg", os.path.join(root, "latest"))
         out_dir = os.path.join(root, "site")
         env.update(IRQBENCH_PLOTS_OUT=out_dir, IRQBENCH_PLOTS_DATA=os.path.join(root, "data"),
