@@ -18,6 +18,7 @@ non-zero exit says why in one line on stderr.
 """
 import argparse
 import math
+import os
 import sys
 
 from scipy.stats import mannwhitneyu
@@ -126,6 +127,32 @@ def name(k):
     return f"{head} {d['variant']} {d['impl']} d{d['depth']} irqs-{d['irq_state']}"
 
 
+def accels(path):
+    meta, recs = runs.load_run(path)
+    return {c.get("accel") for c in meta.get("cells", [])} | {r.get("accel") for r in recs}
+
+
+def default_pair(base, new):
+    """NEW: the newest run; BASE: results/baseline if it measured NEW's
+    accelerator, else the newest earlier run that did."""
+    dirs = runs.run_dirs()
+    if not dirs:
+        raise SystemExit("no runs under results/: make bench first")
+    new = new or dirs[-1]
+    if base:
+        return base, new
+    ndir = runs.resolve(new)
+    want = accels(ndir)
+    link = os.path.join(runs.RESULTS, "baseline")
+    if os.path.islink(link) and os.path.realpath(link) != ndir and accels(os.path.realpath(link)) & want:
+        return os.path.realpath(link), ndir
+    earlier = [d for d in dirs if d < ndir and accels(d) & want]
+    if not earlier:
+        raise SystemExit(f"no baseline or earlier run measured under {', '.join(sorted(a for a in want if a)) or 'no accelerator'} "
+                         f"to compare {os.path.basename(ndir)} with")
+    return earlier[-1], ndir
+
+
 def fail(code, msg):
     print(f"irqbench: compare: {msg}", file=sys.stderr)
     sys.exit(code)
@@ -142,8 +169,9 @@ def main():
     ap.add_argument("--base-value", help="with --across: the BASE side's value (e.g. 6.1)")
     ap.add_argument("--new-value", help="with --across: the NEW side's value (e.g. 7.3)")
     ap.add_argument("--all", action="store_true", help="also list unchanged cases")
-    ap.add_argument("base")
-    ap.add_argument("new")
+    ap.add_argument("base", nargs="?", help="default: the baseline of NEW's accelerator, "
+                    "else the newest earlier run of it")
+    ap.add_argument("new", nargs="?", help="default: the newest run")
     try:
         a = ap.parse_args()
     except SystemExit as e:
@@ -153,6 +181,8 @@ def main():
     if a.across and a.base == a.new and not (a.base_value and a.new_value):
         fail(3, f"one run on both sides: name the two {a.across} values with --base-value and --new-value")
     try:
+        if a.base is None or a.new is None:
+            a.base, a.new = default_pair(a.base, a.new)
         bdir, ndir = runs.resolve(a.base), runs.resolve(a.new)
     except SystemExit as e:
         fail(3, str(e).replace("irqbench: ", ""))

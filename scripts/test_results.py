@@ -159,6 +159,11 @@ def main():
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline", "base-tcg"],
                            capture_output=True, text=True, env=env, check=False)
         check(p.returncode == 0 and os.path.islink(os.path.join(root, "baseline")), "history --baseline names a run")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        check("BASE " + os.path.realpath(os.path.join(root, "base-tcg")) in p.stdout
+              and "NEW  " + os.path.realpath(os.path.join(root, "slow-tcg")) in p.stdout,
+              "compare with no runs named pairs the newest run with the baseline of its accelerator")
         outside = tempfile.mkdtemp(prefix="irqbench-outside-")
         store(outside, "elsewhere", noisy, "2026-01-12T00:00:00+00:00")
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
