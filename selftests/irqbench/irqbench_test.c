@@ -221,8 +221,8 @@ static void test_variant(const struct variant *v, int *impl_native)
 	static const int depths[] = { 1, 2, 4, 8 };
 	char req[2048], dlist[32] = "", *text, *line, *save = NULL, *f[NFIELDS + 1];
 	const char *why;
-	int i, nd = 0, ns = v->on + v->off + v->offraw, got = 0, err;
-	char states[32];
+	int i, nd = 0, ns = v->on + v->off + v->offraw, got = 0, err, bad = 0;
+	char states[32], first_bad[160] = "";
 	bool builtin = false;
 
 	for (i = 0; i < 4; i++) {
@@ -248,19 +248,26 @@ static void test_variant(const struct variant *v, int *impl_native)
 		if (!strncmp(line, "arch,", 5))
 			continue;
 		if (split(line, f) != NFIELDS) {
-			record(1, "%s record has the wrong number of fields", v->id);
+			bad++;
+			if (!first_bad[0])
+				snprintf(first_bad, sizeof(first_bad),
+					 "a record has the wrong number of fields");
 			continue;
 		}
 		got++;
 		why = check_record(f, v);
-		record(why ? 1 : 0, "%s %s depth %s irqs %s%s%s", v->id, f[F_IMPL],
-		       f[F_DEPTH], f[F_STATE], why ? ": " : "", why ? why : "");
+		if (why && !bad++)
+			snprintf(first_bad, sizeof(first_bad), "%s depth %s irqs %s: %s",
+				 f[F_IMPL], f[F_DEPTH], f[F_STATE], why);
 		if (!strcmp(f[F_IMPL], "native") && v->counted)
 			*impl_native = 1;
 		if (!strcmp(f[F_IMPL], "native-builtin"))
 			builtin = true;
 	}
 	free(text);
+	/* one test for all of a variant's records, naming the first bad one */
+	record(bad || !got ? 1 : 0, "%s: all %d records pass the record checks%s%s",
+	       v->id, got, bad ? "; first failure: " : "", first_bad);
 	check_json(v->id, got);
 	record(got == nd * ns * count_impls(v, builtin) ? 0 : 1,
 	       "run %s gives one record per impl, depth and state (%d of %d)",
@@ -298,8 +305,8 @@ static void test_bad_requests(void)
 		{ "unknown model", "model=v9", 0 },
 		{ "window 0", "window_us=0", 0 },
 	};
-	char cpu_req[32], *before, *after;
-	unsigned int i;
+	char cpu_req[32], *before, *after, first[160] = "";
+	unsigned int i, failed = 0;
 	int err;
 
 	memset(overlong, 'x', sizeof(overlong) - 1);
@@ -309,11 +316,14 @@ static void test_bad_requests(void)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		err = request(bad[i].req, bad[i].len ? bad[i].len : strlen(bad[i].req));
 		after = slurp(DBG "results");
-		record(err == EINVAL && before && after && !strcmp(before, after) ? 0 : 1,
-		       "reject %s with EINVAL, results unchanged (got %s)", bad[i].what,
-		       err ? strerror(err) : "success");
+		if (!(err == EINVAL && before && after && !strcmp(before, after)) && !failed++)
+			snprintf(first, sizeof(first), "; first failure: %s got %s",
+				 bad[i].what, err ? strerror(err) : "success");
 		free(after);
 	}
+	/* the host tests check each rejection's reason; here, the module path */
+	record(failed ? 1 : 0, "all %zu malformed requests get EINVAL and leave the results unchanged%s",
+	       ARRAY_SIZE(bad), first);
 	err = request(cpu_req, strlen(cpu_req));
 	record(err == EINVAL ? 0 : 1, "reject the first absent cpu (%s) with EINVAL", cpu_req);
 	free(before);
@@ -387,7 +397,7 @@ int main(void)
 {
 	const char *ko = getenv("IRQBENCH_KO") ? getenv("IRQBENCH_KO") : "/irqbench.ko";
 	struct utsname u;
-	int i, major = 0, minor = 0, native = 0, counted_native = 0, fd;
+	int i, native = 0, counted_native = 0, fd;
 
 	ksft_print_header();
 	if (access(DBG "run", F_OK)) {
@@ -405,13 +415,15 @@ int main(void)
 		if (variants[i].counted && variants[i].native)
 			counted_native = 1;
 	}
+	/*
+	 * The module says whether this kernel has native counted disabling
+	 * (the variants file); the records must agree. Not the kernel version:
+	 * a 7.2 tree with the series applied has it too.
+	 */
 	uname(&u);
-	if (sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		ksft_print_msg("cannot read a version from %s\n", u.release);
-	i = major > 7 || (major == 7 && minor >= 3);
-	record(i == counted_native && native == counted_native ? 0 : 1,
-	       "counted disabling is %s on %s, as the records claim",
-	       i ? "native" : "emulated", u.release);
+	record(native == counted_native ? 0 : 1,
+	       "counted disabling is %s on %s, as the module says and the records show",
+	       counted_native ? "native" : "emulated", u.release);
 	test_bad_requests();
 	test_concurrency();
 
