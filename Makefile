@@ -39,11 +39,12 @@ help:
 deps:
 	@arch-matrix/deps.sh
 
-bench: deps
+# matrix.sh checks the variables, then installs what is missing (deps.sh).
+bench:
 	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)" \
 		arch-matrix/matrix.sh
 
-matrix: deps
+matrix:
 	@KERNELS="$(MATRIX_KERNELS)" CONFIGS="$(MATRIX_CONFIGS)" \
 		IRQBENCH_COMMAND="make matrix ACCEL=$(ACCEL)" arch-matrix/matrix.sh
 
