@@ -20,9 +20,12 @@ mkdir -p "$guest"
 init_src=$IRQBENCH_ROOT/arch-matrix/guest/init.c
 # rebuilt whenever the source differs from the one it was built from
 if [ ! -x "$guest/init" ] || ! cmp -s "$init_src" "$guest/init.c"; then
-	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init" "$init_src" ||
+	# built aside and renamed: a concurrent run never packs half a binary
+	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init.$$" "$init_src" ||
 		die "the guest init did not build for $arch"
-	cp "$init_src" "$guest/init.c"
+	cp "$init_src" "$guest/init.c.$$"
+	mv "$guest/init.$$" "$guest/init"
+	mv "$guest/init.c.$$" "$guest/init.c"
 fi
 printf '%s\n' "$request" >"$out.request"
 {

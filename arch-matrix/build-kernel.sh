@@ -31,6 +31,11 @@ if [ "$config" = pseudo-nmi ] && [ "$arch" != arm64 ]; then
 	die "config pseudo-nmi is arm64 only"
 fi
 
+# One kernel build at a time on this machine (2 cores), and no run reads a
+# build directory or the builtin copy while another writes it.
+mkdir -p "$IRQBENCH_CACHE/build"
+lock_wait 8 "$IRQBENCH_CACHE/build/.kernel-build.lock" "another irqbench kernel build"
+
 # builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
 # brought up to date with kmod-bench/. Debian's trees never change, so their
 # copy is made once; a KSRC tree is linked afresh every time (a link made
@@ -83,6 +88,7 @@ target=${image##*/}
 if [ -f "$bdir/.irqbench-built" ]; then
 	# the builtin loops changed: an incremental build relinks vmlinux
 	if [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
+		starting "$arch-$kernel-$config" kernel "relinking the builtin loops (log: $bdir/build.log)"
 		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 	fi
@@ -92,6 +98,8 @@ fi
 rm -rf "$bdir"
 mkdir -p "$bdir"
 log=$bdir/build.log
+cell=$arch-$kernel-$config
+starting "$cell" kernel "configuring in $bdir (logs: $bdir/*.log)"
 
 run_logged "$bdir/config.log" make -C "$src" O="$bdir" "${makeargs[@]}" tinyconfig
 run_logged "$bdir/merge.log" "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" \
@@ -116,7 +124,21 @@ while IFS= read -r line; do
 done < <(grep -h '^CONFIG_' "${frags[@]}")
 [ "$dropped" = 0 ] || die "config $config does not apply to $kernel on $arch"
 
+# A cold build takes minutes: say so as it starts and every 30 s after,
+# with the last target make reached.
+starting "$cell" kernel "building $target and modules (log: $log)"
+t0=$(date +%s)
+(
+	exec 8>&- # the lock is the build's, not the ticker's (nor its sleep's)
+	while sleep 30; do
+		last=$(tail -n 40 "$log" 2>/dev/null | grep -a -E '^  [A-Z]' | tail -n 1 | sed 's/^ *//')
+		progress "$cell" kernel "$t0" "still building: ${last:-starting}"
+	done
+) >/dev/null &
+ticker=$!
+trap 'kill "$ticker" 2>/dev/null || true' EXIT
 run_logged "$log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+kill "$ticker" 2>/dev/null || true
 if [ ! -f "$bdir/$image" ] || [ ! -f "$bdir/Module.symvers" ]; then
 	die "the build left no $image or Module.symvers in $bdir"
 fi

@@ -64,6 +64,7 @@ fetch_deb() {
 	ls "$apt/debs/linux-source-${ver}_"*.deb
 }
 
+starting "linux-source-$ver" source "fetching and extracting into $src (once)"
 tmp=$IRQBENCH_CACHE/src/.extract-$ver.$$
 rm -rf "$tmp" && mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
@@ -71,11 +72,15 @@ if [ -z "$suites" ]; then
 	tarball=/usr/src/linux-source-$ver.tar.xz
 	[ -f "$tarball" ] || die "$tarball missing: install linux-source-$ver (make deps)"
 	xz -dc -T0 "$tarball" | tar -x -C "$tmp"
+	pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$ver")
 else
 	deb=$(fetch_deb)
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/linux-source-$ver.tar.xz" |
 		xz -dc -T0 | tar -x -C "$tmp"
+	pkgver=$(dpkg-deb -f "$deb" Version)
 fi
+# which Debian package version the tree is (run.json names it)
+echo "linux-source-$ver $pkgver" >"$tmp/linux-source-$ver/.irqbench-package"
 [ -d "$tmp/linux-source-$ver" ] || die "the package did not hold linux-source-$ver/"
 got=$(kernel_version "$tmp/linux-source-$ver")
 case $got in

@@ -70,6 +70,9 @@ mkdir -p "$RESULTS"
 # Unique even for runs started in the same second: mktemp claims the name.
 dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXXXX")
 run_id=${dir##*/.partial-}
+chmod 755 "$dir"
+# the tree as the run starts: commit, and the diff of a dirty tree
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/runmeta.py" --tree "$dir"
 start=$(date +%s)
 failed=()
 for kernel in $KERNELS; do

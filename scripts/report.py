@@ -50,8 +50,8 @@ def cell_kernel(rec, meta):
     """The kernel name a run's cell list uses for a record (series or release)."""
     for c in meta.get("cells", []):
         if c.get("arch") == rec["arch"] and c.get("config") == rec["config"] and \
-                rec["kernel"] in (c.get("kernel_release"), c.get("kernel")):
-            return c.get("kernel")
+                rec["kernel"] in (c.get("kernel_release"), c.get("kernel_series", c.get("kernel"))):
+            return c.get("kernel_series", c.get("kernel"))
     return rec["kernel"]
 
 
