@@ -65,7 +65,8 @@ rm -rf "$tools"
 trap - EXIT
 export REQUEST=$request
 
-commit=$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)
+# IRQBENCH_COMMIT: set by scripts/repeat-run.sh, whose tree is no checkout
+commit=${IRQBENCH_COMMIT:-$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)}
 mkdir -p "$RESULTS"
 # Unique even for runs started in the same second: mktemp claims the name.
 dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXXXX")
@@ -94,5 +95,7 @@ if [ ${#failed[@]} -gt 0 ]; then
 	die "failed cells: ${failed[*]} (kept in results/$run_id.failed; latest unchanged)"
 fi
 mv "$dir" "$RESULTS/$run_id"
+# where the run landed, for a caller that cannot trust latest (concurrent runs)
+[ -z "${IRQBENCH_RUN_DIR_FILE:-}" ] || echo "$RESULTS/$run_id" >"$IRQBENCH_RUN_DIR_FILE"
 ln -sfn "$run_id" "$RESULTS/latest"
 progress all "done" "$start" "results/$run_id"
