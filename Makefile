@@ -73,7 +73,10 @@ results:
 bench-pipeline: deps
 	@scripts/bench-pipeline.sh
 
+# Without a configured kernel tree kbuild fails obscurely: say what to do.
 module:
+	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
+		"install linux-headers-$$(uname -r) or set KDIR to a configured kernel's build directory" >&2; exit 3; }
 	$(MAKE) -C kmod-bench KDIR=$(KDIR)
 
 bare-metal: module
