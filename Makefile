@@ -24,6 +24,7 @@ help:
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make compare        BASE=<run> NEW=<run>: exit 1 on a regression"
+	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -64,6 +65,10 @@ compare:
 history:
 	@/usr/bin/python3 scripts/history.py
 
+repeat:
+	@[ -n "$(RUN)" ] || { echo "irqbench: make repeat RUN=results/<run-id>" >&2; exit 3; }
+	@scripts/repeat-run.sh $(RUN)
+
 baseline:
 	@/usr/bin/python3 scripts/history.py --baseline $(or $(RUN),latest)
 
@@ -86,5 +91,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check fuzz compare history baseline results \
+.PHONY: help deps bench matrix check fuzz compare history repeat baseline results \
 	bench-pipeline module bare-metal clean
