@@ -36,6 +36,20 @@ enum irqb_variant_id {
 #define IRQB_STATES_COUNTED	IRQB_STATE_ALL
 #define IRQB_WHY_PLAIN		"off-raw is the off path of a variant that does not count"
 
+/*
+ * Variants that save the flags inline at every level run two operations
+ * back to back in one loop body (timing.c): at depth 16 that is 32 pushf
+ * on one path, and x86's objtool, validating uaccess on distribution
+ * kernels (SMAP), follows at most 31 ("PUSHF stack exhausted").
+ */
+#ifdef CONFIG_X86
+#define IRQB_INLINE_SAVE_MAX_DEPTH	15
+#define IRQB_WHY_INLINE_SAVE	"x86 objtool follows at most 31 pushf on one path: two depth-16 operations are 32"
+#else
+#define IRQB_INLINE_SAVE_MAX_DEPTH	16
+#define IRQB_WHY_INLINE_SAVE	""
+#endif
+
 #define IRQB_META_IRQSAVE {						\
 	.id = "irqsave",						\
 	.desc = "D nested spin_lock_irqsave, unlocked in reverse",	\
@@ -83,14 +97,15 @@ enum irqb_variant_id {
 #define IRQB_META_IRQ_SAVE_ONLY {					\
 	.id = "irq_save_only",						\
 	.desc = "D nested local_irq_save/local_irq_restore",		\
-	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
+	.min_depth = 1, .max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,	\
+	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_INLINE_SAVE,	\
 }
 #define IRQB_META_INTERRUPT_ONLY {					\
 	.id = "interrupt_only",						\
 	.desc = "D nested local_interrupt_disable/local_interrupt_enable", \
-	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_COUNTED, .counted = true, .why = "",	\
+	.min_depth = 1, .max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,	\
+	.states = IRQB_STATES_COUNTED, .counted = true,			\
+	.why = IRQB_WHY_INLINE_SAVE,					\
 }
 #define IRQB_META_SPIN_ONLY {						\
 	.id = "spin_only",						\

@@ -345,8 +345,28 @@ static __always_inline void irqsave_hoh_pb_op(struct irqb_ctx *c,
 #endif
 #endif
 
+/* The deepest nesting each loop set is built for (variant_meta.h). */
+enum {
+	irqsave_max_depth = 16,
+	irqsave_hoh_max_depth = 16,
+	irqsave_hoh_pb_max_depth = 16,
+	irq_max_depth = 1,
+	counted_max_depth = 16,
+	counted_hoh_max_depth = 16,
+	lock_with_max_depth = 16,
+	scoped_max_depth = 16,
+	irq_save_only_max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,
+	interrupt_only_max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,
+	spin_only_max_depth = 16,
+	preempt_only_max_depth = 16,
+	empty_max_depth = 1,
+	putback_max_depth = 1,
+};
+
 #define IRQB_CASE(name, d, impl)					\
 	case d:								\
+		if (d > name##_max_depth)				\
+			break;						\
 		if (twice) {						\
 			unrolled_none					\
 			for (k = 0; k < n; k++) {			\
@@ -411,6 +431,8 @@ EXPORT_SYMBOL_GPL(irqb_builtin_batch);
  */
 #define IRQB_VCASE(name, d, impl)					\
 	case d:								\
+		if (d > name##_max_depth)				\
+			break;						\
 		for (k = 0; k < n; k++)					\
 			name##_vop(c, d, impl, vd);			\
 		break

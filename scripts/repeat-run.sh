@@ -1,5 +1,5 @@
 #!/bin/bash
-# repeat-run.sh RUN_DIR: runs a stored run again from its run.json alone.
+# repeat-run.sh RUN_DIR|RUN_ID: runs a stored run again from its run.json alone.
 # The irqbench tree is rebuilt from the recorded commit (git archive) plus
 # the recorded irqbench.diff, in a scratch directory; the run's variables
 # (the accelerator as it was resolved) drive that tree's matrix.sh; the new
@@ -16,10 +16,12 @@ refuse() {
 	echo "irqbench: repeat-run: $*" >&2
 	exit 3
 }
-[ $# = 1 ] || refuse "usage: repeat-run.sh RUN_DIR"
-orig=$(cd "$1" 2>/dev/null && pwd) || refuse "no run directory $1"
-[ -f "$orig/run.json" ] || refuse "$orig has no run.json"
+[ $# = 1 ] || refuse "usage: repeat-run.sh RUN_DIR (or a run id under results/)"
 RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
+run=$1
+[ -f "$run/run.json" ] || run=$RESULTS/$1
+orig=$(cd "$run" 2>/dev/null && pwd) || refuse "no run directory $1"
+[ -f "$orig/run.json" ] || refuse "$orig has no run.json"
 
 # What to repeat, read from run.json: shell assignments, %q-quoted.
 plan=$(/usr/bin/python3 - "$orig/run.json" <<'EOF'
