@@ -34,7 +34,7 @@ fi
 # One kernel build at a time on this machine (2 cores), and no run reads a
 # build directory or the builtin copy while another writes it.
 mkdir -p "$IRQBENCH_CACHE/build"
-lock_wait 8 "$IRQBENCH_CACHE/build/.kernel-build.lock" "another irqbench kernel build"
+lock_wait 8 "$IRQBENCH_CACHE/build.lock" "another irqbench kernel build"
 
 # builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
 # brought up to date with kmod-bench/. Debian's trees never change, so their

@@ -28,7 +28,7 @@ progress "$cell" build "$t" "kernel $(basename "$bdir")"
 # can rebuild it meanwhile and both land intact.
 priv=$(mktemp -d "$IRQBENCH_CACHE/work/.run-$cell-XXXXXX")
 trap 'rm -rf "$priv"' EXIT
-lock_wait 9 "$work/.lock" "another run using $work"
+lock_wait 9 "$work.lock" "another run using $work"
 t=$(date +%s)
 starting "$cell" module "irqbench.ko, selftest, initramfs in $work (log: $work/module/build.log)"
 ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: module build failed"

@@ -182,7 +182,7 @@ broken() {
 	log=$out/broken-$what.log
 	# the guests stage left this initramfs; a concurrent run may rebuild it
 	work=$IRQBENCH_CACHE/work/$arch-$kernel-$config
-	lock_wait 9 "$work/.lock" "another run using $work"
+	lock_wait 9 "$work.lock" "another run using $work"
 	cp "$work/initramfs.cpio" "$out/broken.cpio" 2>/dev/null
 	exec 9>&-
 	if BOOT_TIMEOUT=20 "$IRQBENCH_ROOT/arch-matrix/boot.sh" "$arch" "$bdir/$(arch_image "$arch")" \
