@@ -23,6 +23,7 @@ help:
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make compare        [BASE=<run> NEW=<run>] [COMPARE_ARGS=--across kernel ...]: exit 1 on a regression"
+	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -38,11 +39,12 @@ help:
 deps:
 	@arch-matrix/deps.sh
 
-bench: deps
+# matrix.sh checks the variables, then installs what is missing (deps.sh).
+bench:
 	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)" \
 		arch-matrix/matrix.sh
 
-matrix: deps
+matrix:
 	@KERNELS="$(MATRIX_KERNELS)" CONFIGS="$(MATRIX_CONFIGS)" \
 		IRQBENCH_COMMAND="make matrix ACCEL=$(ACCEL)" arch-matrix/matrix.sh
 
@@ -62,6 +64,10 @@ compare:
 history:
 	@/usr/bin/python3 scripts/history.py
 
+repeat:
+	@[ -n "$(RUN)" ] || { echo "irqbench: make repeat RUN=results/<run-id>" >&2; exit 3; }
+	@scripts/repeat-run.sh $(RUN)
+
 baseline:
 	@/usr/bin/python3 scripts/history.py --baseline $(or $(RUN),latest)
 
@@ -71,10 +77,10 @@ results:
 bench-pipeline: deps
 	@scripts/bench-pipeline.sh
 
+# Without a configured kernel tree kbuild fails obscurely: say what to do.
 module:
-	@test -f $(KDIR)/Makefile || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
-		"install linux-headers-$$(uname -r) (apt-get install linux-headers-$$(uname -r))," \
-		"or set KDIR to the build directory of the running kernel" >&2; exit 3; }
+	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
+		"install linux-headers-$$(uname -r) or set KDIR to a configured kernel's build directory" >&2; exit 3; }
 	$(MAKE) -C kmod-bench KDIR=$(KDIR)
 
 bare-metal: module
@@ -84,5 +90,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check fuzz compare history baseline results \
+.PHONY: help deps bench matrix check fuzz compare history repeat baseline results \
 	bench-pipeline module bare-metal clean

@@ -20,21 +20,33 @@ mkdir -p "$guest"
 init_src=$IRQBENCH_ROOT/arch-matrix/guest/init.c
 # rebuilt whenever the source differs from the one it was built from
 if [ ! -x "$guest/init" ] || ! cmp -s "$init_src" "$guest/init.c"; then
-	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init" "$init_src" ||
+	# built aside and renamed: a concurrent run never packs half a binary
+	"${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$guest/init.$$" "$init_src" ||
 		die "the guest init did not build for $arch"
-	cp "$init_src" "$guest/init.c"
+	cp "$init_src" "$guest/init.c.$$"
+	mv "$guest/init.$$" "$guest/init"
+	mv "$guest/init.c.$$" "$guest/init.c"
 fi
-printf '%s\n' "$request" >"$out.request"
+# Staged copies with one fixed mtime and -t 0: the same inputs give the
+# same archive, byte for byte, so run.json's initramfs hash identifies it.
+stage=$out.files
+rm -rf "$stage"
+mkdir -p "$stage"
+printf '%s\n' "$request" >"$stage/request"
+cp "$guest/init" "$stage/init"
+cp "$ko" "$stage/irqbench.ko"
+[ -z "$selftest" ] || cp "$selftest" "$stage/irqbench_selftest"
+touch -d @0 "$stage"/*
 {
 	echo "dir /dev 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "dir /proc 0755 0 0"
 	echo "dir /sys 0755 0 0"
-	echo "file /init $guest/init 0755 0 0"
-	echo "file /irqbench.ko $ko 0644 0 0"
-	echo "file /request $out.request 0644 0 0"
+	echo "file /init $stage/init 0755 0 0"
+	echo "file /irqbench.ko $stage/irqbench.ko 0644 0 0"
+	echo "file /request $stage/request 0644 0 0"
 	if [ -n "$selftest" ]; then
-		echo "file /irqbench_selftest $selftest 0755 0 0"
+		echo "file /irqbench_selftest $stage/irqbench_selftest 0755 0 0"
 	fi
 } >"$out.list"
-"$kbuild/usr/gen_init_cpio" "$out.list" >"$out" || die "gen_init_cpio failed"
+"$kbuild/usr/gen_init_cpio" -t 0 "$out.list" >"$out" || die "gen_init_cpio failed"

@@ -17,15 +17,6 @@ config=${3:?}
 cross=$(arch_cross "$arch")
 cfgdir=$IRQBENCH_ROOT/configs
 
-# One kernel build at a time (2 cores; and two runs must not build the same
-# directory at once): later callers wait here.
-mkdir -p "$IRQBENCH_CACHE"
-exec 9>"$IRQBENCH_CACHE/build.lock"
-if ! flock -n 9; then
-	echo "irqbench: $arch $kernel $config: waiting for another kernel build to finish" >&2
-	flock 9
-fi
-
 if [ -n "${KSRC:-}" ]; then
 	src=$(cd "$KSRC" && pwd)
 else
@@ -39,6 +30,13 @@ frags+=("$cfgdir/$config.config")
 if [ "$config" = pseudo-nmi ] && [ "$arch" != arm64 ]; then
 	die "config pseudo-nmi is arm64 only"
 fi
+
+# One kernel build at a time on this machine (2 cores), and no run reads a
+# build directory or the builtin copy while another writes it. run-cell.sh
+# holds this lock already (IRQBENCH_BUILD_LOCKED), until it has copied the
+# image it boots: another checkout may relink vmlinux with its own loops.
+mkdir -p "$IRQBENCH_CACHE/build"
+[ -n "${IRQBENCH_BUILD_LOCKED:-}" ] || lock_wait 8 "$IRQBENCH_CACHE/build.lock" "another irqbench kernel build"
 
 # builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
 # brought up to date with kmod-bench/. Debian's trees never change, so their
@@ -92,8 +90,8 @@ target=${image##*/}
 if [ -f "$bdir/.irqbench-built" ]; then
 	# the builtin loops changed: an incremental build relinks vmlinux
 	if [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
-		run_alive "$bdir/build.log" "$arch $kernel $config: relinking vmlinux with the changed builtin loops" \
-			make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+		starting "$arch-$kernel-$config" kernel "relinking the builtin loops (log: $bdir/build.log)"
+		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 	fi
 	echo "$bdir"
@@ -102,6 +100,8 @@ fi
 rm -rf "$bdir"
 mkdir -p "$bdir"
 log=$bdir/build.log
+cell=$arch-$kernel-$config
+starting "$cell" kernel "configuring in $bdir (logs: $bdir/*.log)"
 
 run_logged "$bdir/config.log" make -C "$src" O="$bdir" "${makeargs[@]}" tinyconfig
 run_logged "$bdir/merge.log" "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" \
@@ -126,8 +126,21 @@ while IFS= read -r line; do
 done < <(grep -h '^CONFIG_' "${frags[@]}")
 [ "$dropped" = 0 ] || die "config $config does not apply to $kernel on $arch"
 
-run_alive "$log" "$arch $kernel $config: building the kernel in $bdir" \
-	make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+# A cold build takes minutes: say so as it starts and every 30 s after,
+# with the last target make reached.
+starting "$cell" kernel "building $target and modules (log: $log)"
+t0=$(date +%s)
+(
+	exec 8>&- # the lock is the build's, not the ticker's (nor its sleep's)
+	while sleep 30; do
+		last=$(tail -n 40 "$log" 2>/dev/null | grep -a -E '^  [A-Z]' | tail -n 1 | sed 's/^ *//')
+		progress "$cell" kernel "$t0" "still building: ${last:-starting}"
+	done
+) >/dev/null &
+ticker=$!
+trap 'kill "$ticker" 2>/dev/null || true' EXIT
+run_logged "$log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+kill "$ticker" 2>/dev/null || true
 if [ ! -f "$bdir/$image" ] || [ ! -f "$bdir/Module.symvers" ]; then
 	die "the build left no $image or Module.symvers in $bdir"
 fi

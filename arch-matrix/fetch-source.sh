@@ -64,6 +64,7 @@ fetch_deb() {
 	ls "$apt/debs/linux-source-${ver}_"*.deb
 }
 
+starting "linux-source-$ver" source "fetching and extracting into $src (once)"
 tmp=$IRQBENCH_CACHE/src/.extract-$ver.$$
 rm -rf "$tmp" && mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
@@ -71,13 +72,15 @@ if [ -z "$suites" ]; then
 	tarball=/usr/src/linux-source-$ver.tar.xz
 	[ -f "$tarball" ] || die "$tarball missing: install linux-source-$ver (make deps)"
 	xz -dc -T0 "$tarball" | tar -x -C "$tmp"
-	pkg="linux-source-$ver $(dpkg-query -W -f='${Version}' "linux-source-$ver")"
+	pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$ver")
 else
 	deb=$(fetch_deb)
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/linux-source-$ver.tar.xz" |
 		xz -dc -T0 | tar -x -C "$tmp"
-	pkg="linux-source-$ver $(dpkg-deb -f "$deb" Version)"
+	pkgver=$(dpkg-deb -f "$deb" Version)
 fi
+# which Debian package version the tree is (run.json names it)
+echo "linux-source-$ver $pkgver" >"$tmp/linux-source-$ver/.irqbench-package"
 [ -d "$tmp/linux-source-$ver" ] || die "the package did not hold linux-source-$ver/"
 got=$(kernel_version "$tmp/linux-source-$ver")
 case $got in
@@ -86,6 +89,5 @@ case $got in
 esac
 rm -rf "$src"
 mv "$tmp/linux-source-$ver" "$src"
-# which Debian package the tree came from, for run.json
-echo "$pkg" >"$src/.irqbench-extracted"
+touch "$src/.irqbench-extracted"
 echo "$src"

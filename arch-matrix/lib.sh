@@ -18,6 +18,22 @@ progress() {
 	printf '[%-24s] %-8s %4ss  %s\n' "$1" "$2" "$((now - $3))" "$4" >&2
 }
 
+# starting CELL STEP MESSAGE: the line a step prints as it begins (what it
+# does, where its log is), so a long step is never silent.
+starting() {
+	printf '[%-24s] %-8s %5s  %s\n' "$1" "$2" "..." "$3" >&2
+}
+
+# lock_wait FD FILE WHAT: take an exclusive flock on FILE through FD,
+# saying what it waits for when another run holds it.
+lock_wait() {
+	eval "exec $1>\"\$2\""
+	if ! flock -n "$1"; then
+		echo "irqbench: waiting for $3 (lock $2)" >&2
+		flock "$1"
+	fi
+}
+
 # run_logged LOG CMD...: output to LOG; on failure show its tail and fail.
 run_logged() {
 	local log=$1
@@ -39,6 +55,15 @@ arch_cross() {
 	esac
 }
 
+# The QEMU that boots ARCH (its version goes into run.json).
+arch_qemu() {
+	case $1 in
+	x86_64) echo "qemu-system-x86_64" ;;
+	arm64) echo "qemu-system-aarch64" ;;
+	*) die "unknown arch '$1' (x86_64 or arm64)" ;;
+	esac
+}
+
 arch_image() {
 	case $1 in
 	x86_64) echo "vmlinux" ;;
@@ -52,57 +77,26 @@ kernel_version() {
 	MAKEFLAGS='' MAKELEVEL='' make -s --no-print-directory -C "$1" kernelversion
 }
 
-# tree_identity SRC: which kernel tree this is, for run.json: the Debian
-# package it was extracted from, else `git describe`, else a hash of its
-# source files' names, sizes and times.
+# tree_identity TREE: what a kernel tree is, for run.json. A Debian tree:
+# its source package and version (recorded at extraction; older caches are
+# asked of dpkg or the downloaded .deb). Any other tree: git describe and
+# commit when it is a git tree, else a hash of every file's content.
 tree_identity() {
-	local src=$1 id
-	if [ -s "$src/.irqbench-extracted" ]; then
-		cat "$src/.irqbench-extracted"
-	elif id=$(git -C "$src" describe --always --dirty --abbrev=12 2>/dev/null); then
-		echo "git $id"
+	local tree=$1 name deb
+	name=$(basename "$tree")
+	if [ -f "$tree/.irqbench-package" ]; then
+		echo "debian $(cat "$tree/.irqbench-package")"
+	elif [ -f "$tree/.irqbench-extracted" ] && [[ $name == linux-source-* ]]; then
+		deb=$(find "$IRQBENCH_CACHE/apt/debs" -name "${name}_*.deb" 2>/dev/null | head -n 1)
+		if [ -n "$deb" ]; then
+			echo "debian $name $(dpkg-deb -f "$deb" Version)"
+		else
+			echo "debian $name $(dpkg-query -W -f='${Version}' "$name" 2>/dev/null || echo unknown)"
+		fi
+	elif [ "$(git -C "$tree" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$tree" && pwd -P)" ]; then
+		echo "git $(git -C "$tree" describe --always --dirty --abbrev=12) $(git -C "$tree" rev-parse HEAD)"
 	else
-		echo "files $(find "$src" -type f \( -name '*.[chS]' -o -name 'Kconfig*' -o -name 'Makefile*' \) \
-			-printf '%P %s %T@\n' | sort | sha256sum | cut -c1-16)"
+		echo "content-sha256 $(cd "$tree" && find . -type f ! -name '.irqbench-*' -print0 | LC_ALL=C sort -z |
+			xargs -0 sha256sum | sha256sum | cut -c1-64)"
 	fi
-}
-
-# qemu_binary ARCH: the QEMU system emulator for a guest arch.
-qemu_binary() {
-	case $1 in
-	x86_64) echo qemu-system-x86_64 ;;
-	arm64) echo qemu-system-aarch64 ;;
-	*) die "unknown arch '$1' (x86_64 or arm64)" ;;
-	esac
-}
-
-# run_alive LOG LABEL CMD...: like run_logged, for long steps: says where
-# the log is when it starts, and every 30 s that it is still going.
-run_alive() {
-	local log=$1 label=$2 pid start rc=0
-	shift 2
-	start=$(date +%s)
-	echo "irqbench: $label (log: $log)" >&2
-	"$@" >"$log" 2>&1 &
-	pid=$!
-	while ! wait_for "$pid" 30; do
-		echo "irqbench: $label: $(($(date +%s) - start))s, at: $(tail -n 1 "$log" | cut -c1-80)" >&2
-	done
-	wait "$pid" || rc=$?
-	if [ "$rc" != 0 ]; then
-		echo "irqbench: command failed: $*" >&2
-		echo "---- last lines of $log ----" >&2
-		tail -n 30 "$log" >&2
-		return 1
-	fi
-}
-
-# wait_for PID SECONDS: true once PID has ended, false after SECONDS.
-wait_for() {
-	local i
-	for ((i = 0; i < $2; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 1
-	done
-	! kill -0 "$1" 2>/dev/null
 }

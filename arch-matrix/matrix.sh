@@ -3,6 +3,7 @@
 # results/<run-id>/ and points results/latest at it. A run with a failed
 # cell is kept as results/<run-id>.failed and never replaces a good one.
 # Environment: ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KSRC, RESULTS.
+# Every one is checked before any work starts: one line and exit 3 if bad.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,44 +13,67 @@ KERNELS=${KERNELS:-7.3}
 CONFIGS=${CONFIGS:-default}
 ACCEL=${ACCEL:-auto}
 RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
-REQUEST=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
-export REQUEST
-
-# Everything is checked before anything is built, booted or written.
-case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) die "ACCEL=$ACCEL: must be auto, kvm, tcg or tcg-icount" ;; esac
-[ -n "$ARCHS" ] || die "ARCHS is empty"
-for arch in $ARCHS; do
-	case $arch in x86_64 | arm64) ;; *) die "ARCHS: unknown arch '$arch' (x86_64 or arm64)" ;; esac
+# Bad input is refused here, before anything is built or any directory
+# made: one line, exit 3 (a usage or data error).
+refuse() {
+	echo "irqbench: error: $*" >&2
+	exit 3
+}
+case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) refuse "ACCEL must be auto, kvm, tcg or tcg-icount, not '$ACCEL'" ;; esac
+[ -n "${ARCHS// /}" ] || refuse "ARCHS is empty (x86_64, arm64)"
+for a in $ARCHS; do
+	case $a in x86_64 | arm64) ;; *) refuse "unknown arch '$a' in ARCHS (x86_64, arm64)" ;; esac
 done
 if [ -n "${KSRC:-}" ]; then
-	[ -f "$KSRC/Makefile" ] || die "KSRC=$KSRC is not a kernel tree"
+	[ -f "$KSRC/Makefile" ] || refuse "KSRC=$KSRC is not a kernel tree"
 	KERNELS=$(kernel_version "$KSRC")
 else
-	[ -n "$KERNELS" ] || die "KERNELS is empty"
-	for kernel in $KERNELS; do
-		case $kernel in 6.1 | 6.12 | 7.3) ;; *) die "KERNELS: no Debian source known for '$kernel' (6.1, 6.12, 7.3; or set KSRC)" ;; esac
+	[ -n "${KERNELS// /}" ] || refuse "KERNELS is empty (6.1, 6.12, 7.3)"
+	for k in $KERNELS; do
+		case $k in 6.1 | 6.12 | 7.3) ;; *) refuse "no Debian source known for kernel '$k' in KERNELS (6.1, 6.12, 7.3; or set KSRC)" ;; esac
 	done
 fi
-[ -n "$CONFIGS" ] || die "CONFIGS is empty"
-for config in $CONFIGS; do
-	[ -f "$IRQBENCH_ROOT/configs/$config.config" ] ||
-		die "CONFIGS: no fragment configs/$config.config (there are: $(find "$IRQBENCH_ROOT/configs" -name '*.config' \
-			-printf '%f\n' | sed 's|\.config$||' | grep -v -x -e common -e x86_64 -e arm64 -e '.*-x86_64' -e '.*-arm64' |
-			sort | tr '\n' ' '))"
+[ -n "${CONFIGS// /}" ] || refuse "CONFIGS is empty"
+for c in $CONFIGS; do
+	# common, the arch fragments and CONFIG-ARCH add-ons are not configs
+	case $c in common | x86_64 | arm64 | *-x86_64 | *-arm64 | */*) c_ok=0 ;; *) c_ok=1 ;; esac
+	if [ "$c_ok" = 0 ] || [ ! -f "$IRQBENCH_ROOT/configs/$c.config" ]; then
+		known=()
+		for f in "$IRQBENCH_ROOT"/configs/*.config; do
+			f=${f##*/} f=${f%.config}
+			case $f in common | x86_64 | arm64 | *-x86_64 | *-arm64) ;; *) known+=("$f") ;; esac
+		done
+		refuse "unknown config '$c' in CONFIGS (one of: ${known[*]})"
+	fi
+	if [ "$c" = pseudo-nmi ] && [[ " $ARCHS " != *" arm64 "* ]]; then
+		refuse "CONFIGS=pseudo-nmi is arm64 only and ARCHS='$ARCHS' has no arm64"
+	fi
 done
-tool=$IRQBENCH_ROOT/build/host-tools
-mkdir -p "$tool"
-run_logged "$tool/request-check.log" make -s -C "$IRQBENCH_ROOT/selftests/host" \
-	OUT="$tool" KSELFTEST=/nonexistent "$tool/request_check" ||
-	die "could not build the request checker"
-"$tool/request_check" "$REQUEST" || exit 3
+# Packages next (the request checker needs gcc), then the request.
+"$IRQBENCH_ROOT/arch-matrix/deps.sh" || die "installing dependencies failed"
+request=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
+# The module's own parser, built for the host: guests have one vCPU under
+# tcg-icount, two otherwise (boot.sh).
+cpus=2
+[ "$ACCEL" = tcg-icount ] && cpus=1
+tools=$(mktemp -d)
+trap 'rm -rf "$tools"' EXIT
+make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST= OUT="$tools" "$tools/request_check" \
+	>"$tools/build.log" 2>&1 || { cat "$tools/build.log" >&2; die "the host request checker did not build"; }
+why=$("$tools/request_check" "$cpus" "$request" 2>&1) || refuse "bad REQUEST: $why"
+rm -rf "$tools"
+trap - EXIT
+export REQUEST=$request
 
-commit=$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)
+# IRQBENCH_COMMIT: set by scripts/repeat-run.sh, whose tree is no checkout
+commit=${IRQBENCH_COMMIT:-$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)}
 mkdir -p "$RESULTS"
-# Unique even for runs started in the same second: the partial directory is
-# made atomically by mktemp, and its suffix is part of the run id.
-dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXX")
+# Unique even for runs started in the same second: mktemp claims the name.
+dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXXXX")
 run_id=${dir##*/.partial-}
+chmod 755 "$dir"
+# the tree as the run starts: commit, and the diff of a dirty tree
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/runmeta.py" --tree "$dir"
 start=$(date +%s)
 failed=()
 for kernel in $KERNELS; do
@@ -71,5 +95,7 @@ if [ ${#failed[@]} -gt 0 ]; then
 	die "failed cells: ${failed[*]} (kept in results/$run_id.failed; latest unchanged)"
 fi
 mv "$dir" "$RESULTS/$run_id"
+# where the run landed, for a caller that cannot trust latest (concurrent runs)
+[ -z "${IRQBENCH_RUN_DIR_FILE:-}" ] || echo "$RESULTS/$run_id" >"$IRQBENCH_RUN_DIR_FILE"
 ln -sfn "$run_id" "$RESULTS/latest"
 progress all "done" "$start" "results/$run_id"

@@ -18,21 +18,23 @@ here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"
 work=$IRQBENCH_CACHE/work/$cell
 mkdir -p "$work"
-# The cell's work directory (module build, initramfs) is shared by every run
-# of this cell: a concurrent run waits for it rather than overwrite it.
-exec 8>"$work.lock"
-if ! flock -n 8; then
-	echo "irqbench: $cell: waiting for another run of this cell" >&2
-	flock 8
-fi
 
+# From the kernel build to the private copy of its image, no other run may
+# rebuild or relink it (a checkout with other builtin loops would).
+lock_wait 7 "$IRQBENCH_CACHE/build.lock" "another irqbench kernel build"
+export IRQBENCH_BUILD_LOCKED=1
 t=$(date +%s)
-progress "$cell" build "$t" "kernel $arch $kernel $config (built once, then cached)"
 bdir=$("$here/build-kernel.sh" "$arch" "$kernel" "$config") || die "$cell: kernel build failed"
 progress "$cell" build "$t" "kernel $(basename "$bdir")"
 
+# The shared work directory (module objects, initramfs) is one run's at a
+# time; the run boots private copies, so a concurrent run of the same cell
+# can rebuild it meanwhile and both land intact.
+priv=$(mktemp -d "$IRQBENCH_CACHE/work/.run-$cell-XXXXXX")
+trap 'rm -rf "$priv"' EXIT
+lock_wait 9 "$work.lock" "another run using $work"
 t=$(date +%s)
-progress "$cell" module "$t" "irqbench.ko, selftest, initramfs (log: $work/module/build.log)"
+starting "$cell" module "irqbench.ko, selftest, initramfs in $work (log: $work/module/build.log)"
 ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: module build failed"
 selftest=
 if [ "${SELFTEST:-1}" = 1 ]; then
@@ -40,19 +42,24 @@ if [ "${SELFTEST:-1}" = 1 ]; then
 		die "$cell: selftest build failed"
 fi
 "$here/build-initramfs.sh" "$arch" "$bdir" "$ko" "$request" "$work/initramfs.cpio" "$selftest"
+image=$priv/$(basename "$(arch_image "$arch")")
+cp "$ko" "$priv/irqbench.ko"
+cp "$work/initramfs.cpio" "$priv/initramfs.cpio"
+cp "$bdir/$(arch_image "$arch")" "$image"
+exec 9>&- 7>&-
+unset IRQBENCH_BUILD_LOCKED
 progress "$cell" module "$t" "irqbench.ko, selftest, initramfs"
 
-image=$bdir/$(arch_image "$arch")
 if [ "$accel" = auto ]; then
-	accel=$("$here/probe-kvm.sh" "$arch" "$image" "$work/initramfs.cpio")
+	accel=$("$here/probe-kvm.sh" "$arch" "$image" "$priv/initramfs.cpio")
 fi
 
 t=$(date +%s)
-progress "$cell" boot "$t" "$accel (console: $out/$cell.console.log)"
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
 [ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
 log=$out/$cell.console.log
-if ! "$here/boot.sh" "$arch" "$image" "$work/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
+starting "$cell" boot "$accel (console: $log)"
+if ! "$here/boot.sh" "$arch" "$image" "$priv/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
 	# keep what the guest did report (the selftest's KTAP names the failures)
 	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" >/dev/null 2>&1 || true
 	die "$cell: guest run failed (console: $log)"
@@ -62,23 +69,26 @@ progress "$cell" boot "$t" "$accel"
 t=$(date +%s)
 /usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" || die "$cell: collection failed"
 src=$(cat "$bdir/.irqbench-src")
+qemu=$(arch_qemu "$arch")
 {
 	echo "cell=$cell"
 	echo "arch=$arch"
 	echo "kernel_series=$kernel"
 	echo "kernel_release=$(cat "$bdir/include/config/kernel.release" 2>/dev/null || echo unknown)"
 	echo "kernel_source=$src"
-	echo "kernel_tree=$(tree_identity "$src")"
+	echo "kernel_source_identity=$(tree_identity "$src")"
+	echo "kernel_builtin_sha=$(cat "$bdir/.irqbench-builtin" 2>/dev/null || echo none)"
+	echo "kernel_image_sha256=$(sha256sum "$image" | cut -c1-64)"
 	echo "config=$config"
 	echo "config_sha256=$(sha256sum "$bdir/.config" | cut -c1-64)"
 	echo "compiler=$(grep -m1 '^CONFIG_CC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
+	echo "module_sha256=$(sha256sum "$priv/irqbench.ko" | cut -c1-64)"
+	echo "initramfs_sha256=$(sha256sum "$priv/initramfs.cpio" | cut -c1-64)"
 	echo "accel=$accel"
-	echo "qemu_version=$(head -n 1 < <("$(qemu_binary "$arch")" --version))"
+	echo "qemu=$qemu"
+	echo "qemu_version=$(head -n 1 < <("$qemu" --version))"
 	echo "qemu_cmdline=$(cat "$log.cmd")"
 	echo "request=$request"
-	echo "module_sha256=$(sha256sum "$ko" | cut -c1-64)"
-	echo "initramfs_sha256=$(sha256sum "$work/initramfs.cpio" | cut -c1-64)"
-	echo "kernel_image_sha256=$(sha256sum "$image" | cut -c1-64)"
 } >"$out/$cell.meta"
 n=$(($(wc -l <"$out/$cell.csv" 2>/dev/null || echo 1) - 1))
 progress "$cell" collect "$t" "$n records"

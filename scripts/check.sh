@@ -3,6 +3,10 @@
 # Host unit tests and the fuzzer, linters, then guests that boot each of
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
 # config) with the kselftest inside; every KTAP result counts.
+# CHECK_ONLY="host lint distro inputs guests broken checkers results" runs
+# only those stages (for a quick look; make check runs all).
+# CHECK_HOST_WRAP is a command the host tests run under: a test hook that
+# shows a crash is caught (e.g. one that truncates their output and aborts).
 set -uo pipefail
 # shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
@@ -36,6 +40,11 @@ ktap() {
 		printf 'fail\t%sthe KTAP judge failed on %s\n' "$1" "$2")
 }
 
+# stage NAME: whether CHECK_ONLY (default: every stage) includes NAME.
+stage() {
+	[ -z "${CHECK_ONLY:-}" ] || [[ " $CHECK_ONLY " == *" $1 "* ]]
+}
+
 # status NAME RC: a program that printed KTAP must also have exited 0.
 status() {
 	[ "$2" = 0 ] || note fail "$1 exited with status $2"
@@ -48,11 +57,14 @@ progress check deps "$t" "packages and the 7.3 tree"
 
 # Host: the module's parser and statistics, the same files as the kernel's.
 t=$(date +%s)
-if make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST="$src73/tools/testing/selftests" \
+read -r -a wrap <<<"${CHECK_HOST_WRAP:-}"
+if ! stage host; then
+	:
+elif make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST="$src73/tools/testing/selftests" \
 	OUT="$out/host" all >"$out/host-build.log" 2>&1; then
 	for tst in test_stats test_request; do
 		rc=0
-		"$out/host/$tst" >"$out/host/$tst.ktap" 2>&1 || rc=$?
+		"${wrap[@]}" "$out/host/$tst" >"$out/host/$tst.ktap" 2>&1 || rc=$?
 		ktap "host/$tst: " "$out/host/$tst.ktap"
 		status "host/$tst" "$rc"
 	done
@@ -71,7 +83,7 @@ progress check host "$t" "unit tests and ${FUZZ_SECONDS}s of fuzzing"
 
 # Lint: shellcheck over every script, checkpatch --strict over kernel code.
 t=$(date +%s)
-while IFS= read -r f; do
+stage lint && while IFS= read -r f; do
 	if (cd "$(dirname "$f")" && shellcheck -x "$(basename "$f")") >"$out/shellcheck.log" 2>&1; then
 		note pass "shellcheck ${f#"$IRQBENCH_ROOT"/}"
 	else
@@ -83,7 +95,7 @@ done < <(find "$IRQBENCH_ROOT" -path "$IRQBENCH_ROOT/build" -prune -o \
 # Kernel code (the module, the kselftest): no errors or warnings; --strict's
 # CHECKs are shown but do not fail (macro argument reuse in the
 # function-generating macros is deliberate).
-for f in "$IRQBENCH_ROOT"/kmod-bench/*.[ch] "$IRQBENCH_ROOT"/selftests/irqbench/*.c; do
+stage lint && for f in "$IRQBENCH_ROOT"/kmod-bench/*.[ch] "$IRQBENCH_ROOT"/selftests/irqbench/*.c; do
 	"$src73/scripts/checkpatch.pl" --strict --no-tree --quiet --terse -f "$f" \
 		>"$out/checkpatch.log" 2>&1
 	if grep -q 'total: 0 errors, 0 warnings' "$out/checkpatch.log"; then
@@ -98,7 +110,9 @@ progress check lint "$t" "shellcheck, checkpatch --strict"
 # The bare-metal path: irqbench.ko against Debian's own kernel headers.
 t=$(date +%s)
 kdir=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' | sort -V | tail -n 1)
-if [ -n "$kdir" ]; then
+if ! stage distro; then
+	:
+elif [ -n "$kdir" ]; then
 	rm -rf "$out/distro-module"
 	mkdir -p "$out/distro-module"
 	cp "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h} "$out/distro-module/"
@@ -113,6 +127,16 @@ else
 	note fail "no Debian linux-headers-*-amd64 to build the bare-metal module against"
 fi
 progress check distro "$t" "module against a distribution kernel's headers"
+
+# Bad input to make bench: refused up front, nothing left behind.
+if stage inputs; then
+	t=$(date +%s)
+	rc=0
+	"$IRQBENCH_ROOT/scripts/test_bad_input.sh" >"$out/inputs.ktap" 2>&1 || rc=$?
+	ktap "inputs: " "$out/inputs.ktap"
+	status "inputs" "$rc"
+	progress check inputs "$t" "bad ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KDIR"
+fi
 
 # Guests: the selftest (and a short sweep) in every arch x kernel.
 cell() {
@@ -132,12 +156,12 @@ cell() {
 		note fail "$name: no records to check"
 	fi
 }
-for kernel in $CHECK_KERNELS; do
+stage guests && for kernel in $CHECK_KERNELS; do
 	for arch in $CHECK_ARCHS; do
 		cell "$arch" "$kernel" default
 	done
 done
-for kernel in $CHECK_DEBUG; do
+stage guests && for kernel in $CHECK_DEBUG; do
 	for arch in $CHECK_ARCHS; do
 		cell "$arch" "$kernel" debug
 	done
@@ -149,15 +173,20 @@ done
 # not build shows that this check then fails instead of vanishing).
 broken() {
 	local what=$1 want=$2 arch=${CHECK_ARCHS%% *} kernel=${CHECK_KERNELS##* } bdir log
-	local config=${CHECK_BROKEN_CONFIG:-default}
+	local config=${CHECK_BROKEN_CONFIG:-default} work
 	shift 2
 	if ! bdir=$("$IRQBENCH_ROOT/arch-matrix/build-kernel.sh" "$arch" "$kernel" "$config"); then
 		note fail "a $what guest ($arch $kernel): its kernel did not build, so nothing was checked"
 		return
 	fi
 	log=$out/broken-$what.log
+	# the guests stage left this initramfs; a concurrent run may rebuild it
+	work=$IRQBENCH_CACHE/work/$arch-$kernel-$config
+	lock_wait 9 "$work.lock" "another run using $work"
+	cp "$work/initramfs.cpio" "$out/broken.cpio" 2>/dev/null
+	exec 9>&-
 	if BOOT_TIMEOUT=20 "$IRQBENCH_ROOT/arch-matrix/boot.sh" "$arch" "$bdir/$(arch_image "$arch")" \
-		"$IRQBENCH_CACHE/work/$arch-$kernel-$config/initramfs.cpio" tcg-icount "$log" "$@" \
+		"$out/broken.cpio" tcg-icount "$log" "$@" \
 		2>"$log.err"; then
 		note fail "a $what guest ($arch $kernel) is reported as a failure"
 	elif grep -q "$want" "$log.err"; then
@@ -167,21 +196,27 @@ broken() {
 		cat "$log.err" >&2
 	fi
 }
-t=$(date +%s)
-broken panicking "Kernel panic" rdinit=/nonexistent
-broken hanging "hung: no end marker" rdinit=/nonexistent panic=0
-progress check broken "$t" "a panicking and a hanging guest"
+if stage broken; then
+	t=$(date +%s)
+	broken panicking "Kernel panic" rdinit=/nonexistent
+	broken hanging "hung: no end marker" rdinit=/nonexistent panic=0
+	progress check broken "$t" "a panicking and a hanging guest"
+fi
 
 # The checkers themselves, on planted faults: each must be caught.
-rc=0
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_checkers.py" "$src73/tools/testing/kunit" \
-	>"$out/checkers.ktap" 2>&1 || rc=$?
-ktap "checkers: " "$out/checkers.ktap"
-status "checkers" "$rc"
+if stage checkers; then
+	rc=0
+	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_checkers.py" "$src73/tools/testing/kunit" \
+		>"$out/checkers.ktap" 2>&1 || rc=$?
+	ktap "checkers: " "$out/checkers.ktap"
+	status "checkers" "$rc"
+fi
 
 # The results tooling on records the guests just produced.
 t=$(date +%s)
-if ls "$out"/guests/*.json >/dev/null 2>&1; then
+if ! stage results; then
+	:
+elif ls "$out"/guests/*.json >/dev/null 2>&1; then
 	rc=0
 	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_results.py" "$out/guests" \
 		>"$out/results.ktap" 2>"$out/results.log" || rc=$?

@@ -143,6 +143,9 @@ def main():
     except (OSError, ValueError) as e:
         print("TAP version 13\n1..1\nnot ok 1 records can be read: " + str(e))
         sys.exit(1)
+    if not isinstance(recs, list) or not all(isinstance(r, dict) for r in recs):
+        print("TAP version 13\n1..1\nnot ok 1 records can be read: not a list of records")
+        sys.exit(1)
     if not recs:
         print("TAP version 13\n1..1\nnot ok 1 the cell has records")
         sys.exit(1)

@@ -7,7 +7,11 @@ The parser compares the plan with the results: every planned test that
 never reported (a crash, an abort, a truncated log) is a failure here, and
 so is a stream with no KTAP at all. Nested subtests count as their leaves.
 """
+import re
 import sys
+
+# A result of the top level (nested subtests are indented).
+TOP_RESULT = re.compile(r"^(ok|not ok) [0-9]+")
 
 
 def leaves(test, prefix):
@@ -32,6 +36,13 @@ def judge(kunit_dir, prefix, path):
     top = kunit_parser.parse_run_tests(lines, kunit_printer.Printer(print=False))
     if top.status in (status.FAILURE_TO_PARSE_TESTS, status.NO_TESTS) or not top.subtests:
         return [("fail", f"{prefix}no KTAP results in {path}")]
+    # Without a plan nothing says how many results should have come; and
+    # the parser stops at the plan, so results past it would go unseen.
+    if top.expected_count is None:
+        return [("fail", f"{prefix}KTAP stream without a plan (1..N) in {path}")]
+    top_level = sum(1 for l in lines if TOP_RESULT.match(l))
+    if top_level > top.expected_count:
+        return [("fail", f"{prefix}{top_level} results for a plan of {top.expected_count} in {path}")]
     out, missing = [], 0
     for pre, t in leaves(top, prefix):
         if t.status == status.SUCCESS:

@@ -1,6 +1,15 @@
 #!/usr/bin/python3
-"""runmeta.py RUN_DIR RUN_ID COMMIT: writes RUN_DIR/run.json from the cells'
-.meta files and the host: what makes the run repeatable."""
+"""runmeta.py: what makes a run repeatable.
+
+runmeta.py --tree RUN_DIR
+    at the start of a run: the irqbench tree as it is (commit, and for a
+    dirty tree its diff, untracked files included, saved as
+    RUN_DIR/irqbench.diff), kept in RUN_DIR/.tree.json.
+runmeta.py RUN_DIR RUN_ID COMMIT
+    at the end: RUN_DIR/run.json from that snapshot (taken now if there is
+    none), the cells' .meta files, the variables the run was asked with and
+    the host. scripts/repeat-run.sh re-runs a run from its run.json alone.
+"""
 import datetime
 import glob
 import json
@@ -8,6 +17,17 @@ import os
 import platform
 import subprocess
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# What a run is asked with (Makefile variables, exported to matrix.sh).
+VARIABLES = ("ARCHS", "KERNELS", "CONFIGS", "ACCEL", "REQUEST", "KSRC", "LLVM", "REPEAT")
+# An untracked file larger than this is named in run.json, not diffed.
+UNTRACKED_MAX = 1 << 20
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True,
+                          check=False).stdout
 
 
 def host_cpu():
@@ -21,22 +41,59 @@ def host_cpu():
     return platform.processor() or "unknown"
 
 
-def main():
-    run_dir, run_id, commit = sys.argv[1:4]
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    status = subprocess.run(["git", "-C", root, "status", "--porcelain"],
-                            capture_output=True, text=True, check=False).stdout
-    dirty = status.strip() != ""
-    if dirty:
-        # what the tree held beyond the commit: the diff, and the names of
-        # files git does not track (their content is not repeated here)
-        diff = subprocess.run(["git", "-C", root, "diff", "HEAD", "--binary"],
-                              capture_output=True, text=True, check=False).stdout
-        untracked = [l[3:] for l in status.splitlines() if l.startswith("?? ")]
+def tree_snapshot(run_dir):
+    """The tree's commit and, when dirty, its diff beside run.json."""
+    commit = git("rev-parse", "HEAD").strip() or "none"
+    # results/ is where runs land and latest moves: data, not the code run
+    code = ("--", ".", ":!results")
+    tracked = git("diff", "--binary", "HEAD", *code)
+    untracked = [p for p in git("ls-files", "--others", "--exclude-standard", "-z", *code).split("\0") if p]
+    diffed, named = [], []
+    parts = [tracked]
+    for path in untracked:
+        full = os.path.join(ROOT, path)
+        if os.path.isfile(full) and os.path.getsize(full) <= UNTRACKED_MAX:
+            # a new-file patch, so `git apply irqbench.diff` recreates it
+            parts.append(subprocess.run(["git", "-C", ROOT, "diff", "--binary", "--no-index",
+                                         "/dev/null", path], capture_output=True, text=True,
+                                        check=False).stdout)
+            diffed.append(path)
+        else:
+            named.append(path)
+    snap = {"irqbench_commit_full": commit, "irqbench_dirty": bool(tracked or untracked),
+            "irqbench_untracked": untracked, "irqbench_untracked_not_in_diff": named,
+            "irqbench_diff": None}
+    if snap["irqbench_dirty"]:
         with open(os.path.join(run_dir, "irqbench.diff"), "w", encoding="utf-8") as f:
-            f.write(diff)
-            for u in untracked:
-                f.write(f"# untracked: {u}\n")
+            f.write("".join(parts))
+        snap["irqbench_diff"] = "irqbench.diff"
+    return snap
+
+
+def qemu_versions(cells):
+    """One QEMU version per arch; a run whose cells disagree says so."""
+    out = {}
+    for c in cells:
+        if "qemu_version" in c:
+            out.setdefault(c.get("arch", "?"), set()).add(c["qemu_version"])
+    return {a: (v.pop() if len(v) == 1 else sorted(v)) for a, v in out.items()}
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--tree":
+        with open(os.path.join(sys.argv[2], ".tree.json"), "w", encoding="utf-8") as f:
+            json.dump(tree_snapshot(sys.argv[2]), f)
+        return
+    if len(sys.argv) != 4:
+        sys.exit("usage: runmeta.py --tree RUN_DIR | runmeta.py RUN_DIR RUN_ID COMMIT")
+    run_dir, run_id, commit = sys.argv[1:4]
+    snap_path = os.path.join(run_dir, ".tree.json")
+    if os.path.exists(snap_path):
+        with open(snap_path, encoding="utf-8") as f:
+            snap = json.load(f)
+        os.remove(snap_path)
+    else:
+        snap = tree_snapshot(run_dir)
     cells = []
     for meta in sorted(glob.glob(os.path.join(run_dir, "*.meta"))):
         with open(meta, encoding="utf-8") as f:
@@ -44,8 +101,9 @@ def main():
     run = {
         "run_id": run_id,
         "irqbench_commit": commit,
-        "irqbench_dirty": dirty,
-        "irqbench_diff": "irqbench.diff" if dirty else None,
+        **snap,
+        "variables": {k: os.environ[k] for k in VARIABLES if k in os.environ},
+        "qemu_versions": qemu_versions(cells),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "host_cpu": host_cpu(),
         "host_kernel": platform.release(),

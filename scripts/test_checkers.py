@@ -57,6 +57,12 @@ def main():
                        [x for x, _n in v] == ["pass", "skip"]))
         v = stream("empty.ktap", "no ktap here\n")
         checks.append(("a stream with no KTAP fails", [x for x, _n in v] == ["fail"]))
+        v = stream("noplan.ktap", "TAP version 13\nok 1 a\nok 2 b\n")
+        checks.append(("a stream without a plan fails", [x for x, _n in v] == ["fail"]))
+        v = stream("beyond.ktap", "TAP version 13\n1..1\nok 1 a\nnot ok 2 b\n")
+        checks.append(("results beyond the plan fail", [x for x, _n in v] == ["fail"]))
+        v = stream("failed.ktap", "TAP version 13\n1..2\nok 1 a\nnot ok 2 b\n")
+        checks.append(("a failed result fails", [x for x, _n in v] == ["pass", "fail"]))
         v = ktap_judge.judge(kunit, "", os.path.join(tmp, "absent.ktap"))
         checks.append(("a missing stream fails", [x for x, _n in v] == ["fail"]))
 

@@ -1,27 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * request_check REQUEST: parses a run request with the module's own parser
- * and variant rows (kmod-bench/request.c, variant_meta.c), so make bench
- * refuses a bad REQUEST before it builds or boots anything. Exit 0 when the
- * module would accept it, 3 with the module's reason when not. cpu= is
- * checked against the module's own bound later, in the guest.
+ * request_check NR_CPUS REQUEST: the module's own parser (kmod-bench/
+ * request.c, the module's variant rows) run on the host, so a bad REQUEST
+ * is refused with the module's reason before any kernel is built.
+ * Exit 0 valid, 3 refused or usage (irqbench's data-error code).
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include "test_table.h"
 
 int main(int argc, char **argv)
 {
-	char err[IRQB_ERR_LEN] = "";
 	struct irqb_request r;
+	char err[IRQB_ERR_LEN] = "";
+	char *end;
+	unsigned long cpus;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: request_check REQUEST\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: request_check NR_CPUS REQUEST\n");
 		return 3;
 	}
-	if (irqb_parse_request(argv[1], strlen(argv[1]), &test_table, 4096, &r,
-			       err, sizeof(err))) {
-		fprintf(stderr, "irqbench: bad REQUEST: %s\n", err);
+	cpus = strtoul(argv[1], &end, 10);
+	if (*end || !cpus || cpus > 4096) {
+		fprintf(stderr, "request_check: bad NR_CPUS '%s'\n", argv[1]);
+		return 3;
+	}
+	if (irqb_parse_request(argv[2], strlen(argv[2]), &test_table,
+			       (unsigned int)cpus, &r, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err[0] ? err : "refused with no reason");
 		return 3;
 	}
 	return 0;
