@@ -10,9 +10,6 @@ REQUEST ?= variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v
 MATRIX_KERNELS ?= 6.1 6.12 7.3
 MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi
 FUZZ_SECONDS ?= 30
-BASE ?= baseline
-NEW ?= latest
-THRESHOLD ?= 1.0
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 export ARCHS KERNELS CONFIGS ACCEL REQUEST FUZZ_SECONDS KSRC LLVM
@@ -23,7 +20,7 @@ help:
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
-	@echo "  make compare        BASE=<run> NEW=<run>: exit 1 on a regression"
+	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -58,7 +55,9 @@ fuzz: deps
 		build/fuzz/corpus selftests/host/corpus
 
 compare:
-	@/usr/bin/python3 scripts/compare.py --threshold $(THRESHOLD) $(BASE) $(NEW)
+	@/usr/bin/python3 scripts/compare.py $(if $(THRESHOLD),--threshold $(THRESHOLD)) \
+		$(if $(ACROSS),--across $(ACROSS)) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) \
+		$(if $(MIN_INSN),--min-insn $(MIN_INSN)) $(BASE) $(NEW)
 
 history:
 	@/usr/bin/python3 scripts/history.py
