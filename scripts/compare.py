@@ -175,6 +175,53 @@ def resolve(name):
         raise Fail(3, str(e).removeprefix("irqbench: ")) from None
 
 
+def evaluate(brecs, nrecs, a):
+    """(rows, only_base, only_new, exact) for two record lists; A carries
+    across/base_value/new_value and the thresholds (None: the default)."""
+    base = cases(brecs, a.across, a.base_value)
+    new = cases(nrecs, a.across, a.new_value)
+    matched = sorted(base.keys() & new.keys(), key=lambda k: tuple(map(str, k)))
+    only_base = sorted(base.keys() - new.keys(), key=lambda k: tuple(map(str, k)))
+    only_new = sorted(new.keys() - base.keys(), key=lambda k: tuple(map(str, k)))
+    if not matched:
+        raise Fail(2, f"nothing matched: {len(only_base)} cases only in BASE, {len(only_new)} only in NEW")
+    units = {r["unit"] for k in matched for r in base[k] + new[k]}
+    accels = {r["accel"] for k in matched for r in base[k] + new[k]}
+    exact = accels <= EXACT_ACCELS
+    if len(units) != 1 or (not exact and accels & EXACT_ACCELS):
+        raise Fail(3, f"cannot compare mixed units or accelerators: {','.join(sorted(units | accels))}")
+    if exact:
+        given = [o for o in ("threshold", "alpha", "floor") if getattr(a, o) is not None]
+        if given:
+            raise Fail(3, f"--{'/--'.join(given)} apply to ns data; tcg-icount is exact, use --min-insn")
+    else:
+        for o, v in NS_DEFAULTS.items():
+            if getattr(a, o) is None:
+                setattr(a, o, v)
+    rows = [{"key": k, "b": boot_medians(base[k]), "n": boot_medians(new[k]), "p": math.nan,
+             "unit": new[k][0]["unit"]} for k in matched]
+    if exact:
+        for r in rows:
+            r["verdict"], r["delta"], r["p"] = judge_exact(r["b"], r["n"], a.min_insn)
+    else:
+        judge_ns(rows, a)
+    for r in rows:
+        r["bm"], r["nm"] = statistics.median(r["b"]), statistics.median(r["n"])
+        r["ratio"] = r["nm"] / r["bm"] if r["bm"] > 0 else None
+        r["name"] = key_name(r["key"], a.across)
+    # largest effect first; ties ordered by case so the output is stable
+    rows.sort(key=lambda r: (-abs(r["delta"]), tuple(map(str, r["key"]))))
+    return rows, only_base, only_new, exact
+
+
+def options(**kw):
+    """Default options for callers other than the command line."""
+    d = dict(across=None, base_value=None, new_value=None, threshold=None, alpha=None,
+             floor=None, min_insn=1.0)
+    d.update(kw)
+    return argparse.Namespace(**d)
+
+
 def parse():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threshold", type=float, help="ns: minimum effect in percent of the base median (default 1)")
@@ -220,36 +267,7 @@ def main():
                           f"NEW has {','.join(sorted(nv))})")
         a.base_value = a.base_value or bv.pop()
         a.new_value = a.new_value or nv.pop()
-    base = cases(brecs, a.across, a.base_value)
-    new = cases(nrecs, a.across, a.new_value)
-    matched = sorted(base.keys() & new.keys(), key=lambda k: tuple(map(str, k)))
-    only_base = sorted(base.keys() - new.keys(), key=lambda k: tuple(map(str, k)))
-    only_new = sorted(new.keys() - base.keys(), key=lambda k: tuple(map(str, k)))
-    if not matched:
-        raise Fail(2, f"nothing matched: {len(only_base)} cases only in BASE, {len(only_new)} only in NEW")
-    units = {r["unit"] for k in matched for r in base[k] + new[k]}
-    accels = {r["accel"] for k in matched for r in base[k] + new[k]}
-    exact = accels <= EXACT_ACCELS
-    if len(units) != 1 or (not exact and accels & EXACT_ACCELS):
-        raise Fail(3, f"cannot compare mixed units or accelerators: {','.join(sorted(units | accels))}")
-    if exact:
-        given = [o for o in ("threshold", "alpha", "floor") if getattr(a, o) is not None]
-        if given:
-            raise Fail(3, f"--{'/--'.join(given)} apply to ns data; tcg-icount is exact, use --min-insn")
-    else:
-        for o, v in NS_DEFAULTS.items():
-            if getattr(a, o) is None:
-                setattr(a, o, v)
-    rows = [{"key": k, "b": boot_medians(base[k]), "n": boot_medians(new[k]), "p": math.nan,
-             "unit": new[k][0]["unit"]} for k in matched]
-    if exact:
-        for r in rows:
-            r["verdict"], r["delta"], r["p"] = judge_exact(r["b"], r["n"], a.min_insn)
-    else:
-        judge_ns(rows, a)
-    # largest effect first; ties ordered by case so the output is stable
-    rows.sort(key=lambda r: (-abs(r["delta"]), tuple(map(str, r["key"]))))
-
+    rows, only_base, only_new, exact = evaluate(brecs, nrecs, a)
     print(f"BASE {bdir}" + (f" [{a.across}={a.base_value}]" if a.across else ""))
     print(f"NEW  {ndir}" + (f" [{a.across}={a.new_value}]" if a.across else ""))
     print(f"{'verdict':<14} {'NEW/BASE':>8} {'delta':>10} {'p (BH)':>8} {'boots':>5} "
@@ -259,11 +277,11 @@ def main():
         count[r["verdict"]] = count.get(r["verdict"], 0) + 1
         if r["verdict"] == "same" and not a.all:
             continue
-        bm, nm = statistics.median(r["b"]), statistics.median(r["n"])
-        ratio = f"{nm / bm:8.4f}" if bm > 0 else f"{'-':>8}"
+        bm, nm = r["bm"], r["nm"]
+        ratio = f"{r['ratio']:8.4f}" if r["ratio"] is not None else f"{'-':>8}"
         print(f"{r['verdict']:<14} {ratio} {r['delta']:+10.3f} {r['p']:8.2g} "
               f"{min(len(r['b']), len(r['n'])):>5} {bm:10.3f} {nm:10.3f}  "
-              f"{key_name(r['key'], a.across)} ({r['unit']})")
+              f"{r['name']} ({r['unit']})")
     for k in only_base:
         print(f"{'only BASE':<14} {'':>8} {'':>10} {'':>8} {'':>5} {'':>10} {'':>10}  {key_name(k, a.across)}")
     for k in only_new:

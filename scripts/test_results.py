@@ -40,9 +40,26 @@ def store(root, name, recs, date):
         json.dump({"run_id": name, "irqbench_commit": "test", "date": date, "cells": []}, f)
 
 
+def boots(recs, n, phase):
+    """N boots of a run: each boot's figures scaled by a small fixed jitter
+    (+-1 %), so boot medians vary as real ones do, reproducibly."""
+    out = []
+    for b in range(n):
+        f = 1 + 0.005 * (((b + phase) * 3) % 5 - 2)
+        for r in recs:
+            r = copy.deepcopy(r)
+            r["boot"] = b
+            r["values"] = [v * f for v in r["values"]]
+            for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
+                r[k] = r[k] * f
+            out.append(r)
+    return out
+
+
 def compare(root, base, new, *extra):
     env = dict(os.environ, RESULTS=root)
-    p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), *extra, base, new],
+    p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), *extra, base]
+                       + ([new] if new else []),
                        capture_output=True, text=True, env=env, check=False)
     return p.returncode, p.stdout + p.stderr
 
@@ -86,23 +103,61 @@ def main():
     root = tempfile.mkdtemp(prefix="irqbench-test-")
     try:
         exact = [dict(r, accel="tcg-icount") for r in recs]
-        noisy = [dict(r, accel="tcg") for r in recs]
+        one_boot = [dict(r, accel="tcg") for r in recs]
+        noisy = boots(one_boot, 5, 0)
+        # runs that make results must not see: they live in a root of their own
+        odd = os.path.join(root, "odd")
+        os.makedirs(odd)
+        for name in ("base-tcg", "base-exact"):
+            store(odd, name, noisy if name == "base-tcg" else exact, "2025-01-01T00:00:00+00:00")
         store(root, "base-exact", exact, "2026-01-01T00:00:00+00:00")
         store(root, "same-exact", exact, "2026-01-02T00:00:00+00:00")
         store(root, "slow-exact", slower(exact, "tcg-icount", "counted", 1.0, 1.0), "2026-01-03T00:00:00+00:00")
         store(root, "base-tcg", noisy, "2026-01-04T00:00:00+00:00")
-        store(root, "slow-tcg", slower(noisy, "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
-        store(root, "fast-tcg", slower(noisy, "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
-        store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-07T00:00:00+00:00")
+        store(root, "same-tcg", boots(one_boot, 5, 2), "2026-01-04T01:00:00+00:00")
+        store(root, "slow-tcg", slower(boots(one_boot, 5, 2), "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
+        store(root, "fast-tcg", slower(boots(one_boot, 5, 2), "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
+        store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-08T00:00:00+00:00")
+        store(odd, "single-tcg", one_boot, "2026-01-07T01:00:00+00:00")
+        store(odd, "empty-tcg", [], "2026-01-07T02:00:00+00:00")
+        store(odd, "bad-tcg", [{k: v for k, v in r.items() if k != "p50"} for r in noisy], "2026-01-07T03:00:00+00:00")
+        store(root, "final-exact", [dict(r, kernel=r["kernel"].split("-")[0]) for r in exact], "2026-01-07T04:00:00+00:00")
+        store(root, "two-series", [dict(r, kernel="6.1.192") for r in exact]
+              + [dict(r, kernel="7.3.0-rc7") for r in slower(exact, "tcg-icount", "counted", 1.0, 1.0)],
+              "2026-01-07T05:00:00+00:00")
+        zero = copy.deepcopy(noisy)
+        for r in zero:
+            if r["variant"] == "empty":
+                r["p50"] = 0.0
+        store(odd, "zero-tcg", zero, "2026-01-07T06:00:00+00:00")
 
         rc, out = compare(root, "base-exact", "same-exact")
         check(rc == 0 and "0 regressions" in out, "compare: a tcg-icount run against itself exits 0")
         rc, out = compare(root, "base-exact", "slow-exact")
         named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
-        check(rc == 1 and named and all(" counted " in l for l in named),
+        check(rc == 1 and named and all(" counted " in l for l in named) and "regressions of" in out,
               f"compare: counted one instruction longer under tcg-icount exits 1 and names it ({len(named)} cases)")
-        rc, out = compare(root, "base-tcg", "base-tcg")
-        check(rc == 0, "compare: a tcg run against itself exits 0")
+        rc, out = compare(root, "base-exact", "slow-exact", "--min-insn", "2")
+        check(rc == 0 and "0 regressions" in out, "compare: one instruction under --min-insn 2 is equal, exit 0")
+        rc, out = compare(root, "base-exact", "slow-exact", "--threshold", "5")
+        check(rc == 3 and "apply to ns data" in out, "compare: --threshold for tcg-icount data is an error, exit 3")
+        rc, out = compare(root, "base-exact", "slow-exact", "--alpha", "0.05")
+        check(rc == 3 and "apply to ns data" in out, "compare: --alpha for tcg-icount data is an error, exit 3")
+        rc, out = compare(root, "base-exact", "final-exact")
+        check(rc == 0 and "0 regressions" in out and "only" not in out.split("cases matched")[0],
+              "compare: 7.3.0-rc7 and 7.3.0 match as series 7.3")
+        rc, out = compare(root, "two-series", "", "--across", "kernel", "--from", "6.1", "--to", "7.3")
+        named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
+        check(rc == 1 and named and all(" counted " in l for l in named),
+              f"compare --across kernel: 6.1 vs 7.3 of one run names the counted change ({len(named)} cases)")
+        rc, out = compare(root, "two-series", "", "--across", "kernel")
+        check(rc == 3 and "--from/--to" in out, "compare --across over a run with two values needs --from/--to, exit 3")
+        rc, out = compare(odd, "base-exact", "base-tcg")
+        check(rc == 2 and "nothing matched" in out, "compare: nothing matched exits 2")
+        rc, out = compare(odd, "base-tcg", "empty-tcg")
+        check(rc == 2 and "no records" in out, "compare: an empty NEW run exits 2")
+        rc, out = compare(root, "base-tcg", "same-tcg")
+        check(rc == 0 and "0 regressions" in out, "compare: two 5-boot tcg runs of the same data exit 0")
         rc, out = compare(root, "base-tcg", "slow-tcg")
         named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
         check(rc == 1 and named and all(" counted " in l for l in named),
@@ -110,12 +165,39 @@ def main():
         rc, out = compare(root, "base-tcg", "fast-tcg")
         check(rc == 0 and "improvement" in out, "compare: 10 % faster is an improvement, exit 0")
         rc, out = compare(root, "base-tcg", "slow-tcg", "--threshold", "20")
-        check(rc == 0, "compare: a 10 % slowdown under a 20 % floor is not a regression")
+        check(rc == 0, "compare: a 10 % slowdown under a 20 % threshold is not a regression")
         rc, out = compare(root, "base-tcg", "fewer-tcg")
-        check(rc == 0 and "only BASE" in out and " scoped " in out,
-              "compare: a case on one side only is reported, not dropped")
+        check(rc == 2 and "only BASE" in out and " scoped " in out and "missing from NEW" in out,
+              "compare: cases missing from NEW are listed and exit 2")
+        rc, out = compare(odd, "single-tcg", "single-tcg")
+        check(rc == 2 and "no replication" in out, "compare: one boot per cell in ns mode is no replication, exit 2")
         rc, out = compare(root, "base-tcg", "no-such-run")
-        check(rc not in (0, 1) or "no single run" in out, "compare: an unknown run is an error, not a pass")
+        check(rc == 3 and "no single run" in out, "compare: an unknown run exits 3 and says so")
+        rc, out = compare(odd, "base-tcg", "bad-tcg")
+        check(rc == 3 and "bad data" in out and "Traceback" not in out, "compare: a record without p50 exits 3, no traceback")
+        rc, out = compare(odd, "zero-tcg", "base-tcg", "--all")
+        check(rc in (0, 1) and "nan" not in out.split("cases matched")[0].lower().replace("p (bh)", ""),
+              "compare: a base median of 0 gives no NaN ratio")
+        env = dict(os.environ, RESULTS=root)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        head = p.stdout.split("verdict")[0]
+        check(p.returncode == 1 and "fewer-tcg" in head and "fast-tcg" in head,
+              "compare without arguments pairs the newest run with the newest earlier run of its accel")
+        lone = os.path.join(root, "lone")
+        os.makedirs(lone)
+        store(lone, "only-exact", exact, "2026-01-01T00:00:00+00:00")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")],
+                           capture_output=True, text=True, env=dict(env, RESULTS=lone), check=False)
+        check(p.returncode == 2 and "no earlier run with accel tcg-icount" in p.stderr,
+              f"compare without arguments and no earlier run of the accel exits 2 ({p.stderr.strip()})")
+        outside = tempfile.mkdtemp(prefix="irqbench-outside-")
+        shutil.copytree(os.path.join(root, "base-tcg"), os.path.join(outside, "run"))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
+                            os.path.join(outside, "run")], capture_output=True, text=True, env=env, check=False)
+        shutil.rmtree(outside)
+        check(p.returncode == 3 and "not a run under" in p.stderr and not os.path.lexists(os.path.join(root, "baseline")),
+              "history --baseline outside results/ exits 3 and links nothing")
 
         env = dict(os.environ, RESULTS=root)
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py")], capture_output=True,
