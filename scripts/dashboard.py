@@ -49,10 +49,15 @@ def e(x):
     return html.escape(str(x), quote=True)
 
 
+LIST_MAX = 20  # the rest are in the table; the verdicts stay above the fold
+
+
 def verdict_list(title, cls, names):
     if not names:
         return f"<h3>{e(title)}: none</h3>"
-    items = "".join(f"<li>{e(n)}</li>" for n in names)
+    items = "".join(f"<li>{e(n)}</li>" for n in names[:LIST_MAX])
+    if len(names) > LIST_MAX:
+        items += f"<li>and {len(names) - LIST_MAX} more (see the table)</li>"
     return f"<h3 class='{cls}'>{e(title)}: {len(names)}</h3><ul class='{cls}'>{items}</ul>"
 
 
@@ -91,8 +96,8 @@ def write(latest, baseline, made, threshold, all_runs=()):
                        f"<b>{e(os.path.basename(baseline))}</b>: {len(rows)} cases matched, "
                        + ", ".join(f"{v} {e(k)}" for k, v in sorted(count.items()))
                        + f"; {len(only_b)} missing from the latest run, {len(only_n)} new.")
-        verdicts = (verdict_list("Regressions", "bad", [r["name"] for r in rows if r["verdict"] == "REGRESSION"])
-                    + verdict_list("Improvements", "good", [r["name"] for r in rows if r["verdict"] == "improvement"])
+        verdicts = (verdict_list("Regressions", "bad", [f"{r['name']}: {r['delta']:+.3f} {r['unit']}" for r in rows if r["verdict"] == "REGRESSION"])
+                    + verdict_list("Improvements", "good", [f"{r['name']}: {r['delta']:+.3f} {r['unit']}" for r in rows if r["verdict"] == "improvement"])
                     + verdict_list("Missing from the latest run", "bad",
                                    [compare.key_name(k, None) for k in only_b]))
         for i, r in enumerate(rows):

@@ -94,6 +94,16 @@ def browser_check(page, root):
                          timeout=120, check=False).stdout
     check(p.returncode == 0 and os.path.exists(shot) and os.path.getsize(shot) > 10000 and "<h1>irqbench</h1>" in dom
           and not errors, f"the dashboard renders in headless Chromium with no console errors {errors[:2]}")
+    # above the fold: the rendered page names the planted regression in its
+    # verdicts before the plots and the table
+    v, t, pl = dom.find('id="verdicts"'), dom.find('id="cases"'), dom.find('id="plots"')
+    reg = dom.find("Regressions: ")
+    first = dom.find("<li>", reg)
+    check(0 <= v < reg < first < pl < t and " counted " in dom[first:dom.find("</li>", first)],
+          "the dashboard's verdicts come first and name the planted counted regression")
+    keep = os.environ.get("IRQBENCH_KEEP_SCREENSHOT")
+    if keep and os.path.exists(shot):
+        shutil.copy(shot, keep)
 
 
 def main():
@@ -243,6 +253,17 @@ def main():
         check(hp.imgs and all(os.path.exists(os.path.join(out_dir, i)) for i in hp.imgs),
               f"the dashboard's {len(hp.imgs)} images exist beside it")
         browser_check(os.path.join(out_dir, "index.html"), root)
+
+        # make results twice over the same runs: byte-identical output
+        first = {f: open(os.path.join(out_dir, f), "rb").read() for f in sorted(os.listdir(out_dir))}
+        first["RESULTS.md"] = open(os.path.join(root, "RESULTS.md"), "rb").read()
+        p = subprocess.run([sys.executable, os.path.join(HERE, "results.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        again = {f: open(os.path.join(out_dir, f), "rb").read() for f in sorted(os.listdir(out_dir))}
+        again["RESULTS.md"] = open(os.path.join(root, "RESULTS.md"), "rb").read()
+        differ = sorted(f for f in first.keys() | again.keys() if first.get(f) != again.get(f))
+        check(p.returncode == 0 and first and not differ,
+              f"make results twice gives byte-identical files ({len(first)} files, differ: {differ[:3]})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print("TAP version 13")
