@@ -10,9 +10,10 @@ REQUEST ?= variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v
 MATRIX_KERNELS ?= 6.1 6.12 7.3
 MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi
 FUZZ_SECONDS ?= 30
+REPEAT ?= 1
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-export ARCHS KERNELS CONFIGS ACCEL REQUEST FUZZ_SECONDS KSRC LLVM
+export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM
 
 help:
 	@echo "irqbench targets:"
@@ -31,13 +32,14 @@ help:
 	@echo "  make clean          remove build output (the kernel cache stays)"
 	@echo "variables: ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)'"
 	@echo "  ACCEL=$(ACCEL) (auto|kvm|tcg|tcg-icount)  REQUEST='$(REQUEST)'"
+	@echo "  REPEAT=$(REPEAT) boots per cell (ns figures need REPEAT>=2 to be compared)"
 	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang"
 
 deps:
 	@arch-matrix/deps.sh
 
 bench: deps
-	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)" \
+	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL) REPEAT=$(REPEAT)" \
 		arch-matrix/matrix.sh
 
 matrix: deps
