@@ -22,6 +22,7 @@ help:
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
+	@echo "  make calibrate      two tcg runs at REPEAT=5: the gate's false-positive rate and power"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -61,6 +62,10 @@ compare:
 		$(if $(ACROSS),--across $(ACROSS)) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) \
 		$(if $(MIN_INSN),--min-insn $(MIN_INSN)) $(BASE) $(NEW)
 
+calibrate: deps
+	@out=$$(mktemp -d /tmp/irqbench-calib.XXXXXX) && scripts/calibrate.sh $$out && \
+	runs=$$(ls -d $$out/2* | sort) && /usr/bin/python3 scripts/calibrate.py $$runs results/calibration.json
+
 history:
 	@/usr/bin/python3 scripts/history.py
 
@@ -83,5 +88,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check fuzz compare history baseline results \
+.PHONY: help deps bench matrix check fuzz compare calibrate history baseline results \
 	bench-pipeline module bare-metal clean

@@ -201,6 +201,16 @@ def main():
                            capture_output=True, text=True, env=dict(env, RESULTS=lone), check=False)
         check(p.returncode == 2 and "no earlier run with accel tcg-icount" in p.stderr,
               f"compare without arguments and no earlier run of the accel exits 2 ({p.stderr.strip()})")
+        cal = os.path.join(root, "cal.json")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "calibrate.py"), "base-tcg", "same-tcg", cal],
+                           capture_output=True, text=True, env=env, check=False)
+        c = json.load(open(cal, encoding="utf-8")) if p.returncode == 0 else {}
+        check(c.get("false_positives") == 0 and c.get("planted_verdict") == "REGRESSION"
+              and c.get("planted_other_changes") == 0,
+              f"calibrate.py: no false positive between jittered boots, the planted 5 % found ({p.stdout.strip()})")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "calibrate.py"), "base-exact", "same-exact", cal],
+                           capture_output=True, text=True, env=env, check=False)
+        check(p.returncode == 3 and "plain-TCG" in p.stderr, "calibrate.py refuses tcg-icount runs, exit 3")
         outside = tempfile.mkdtemp(prefix="irqbench-outside-")
         shutil.copytree(os.path.join(root, "base-tcg"), os.path.join(outside, "run"))
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
