@@ -298,6 +298,32 @@ def repeat_section(all_runs):
             "them, so any change it reports between commits is a change in the code that runs.", ""]
 
 
+def across_kernel_section(runs_used):
+    """6.1 against 7.3 in the newest tcg-icount run: `make compare
+    ACROSS=kernel FROM=6.1 TO=7.3 BASE=<run>`, its largest changes."""
+    import compare  # pylint: disable=import-outside-toplevel
+    if "tcg-icount" not in runs_used:
+        return []
+    d, _meta, recs = runs_used["tcg-icount"]
+    try:
+        rows, only_b, only_n, _ = compare.evaluate(
+            recs, recs, compare.options(across="kernel", base_value="6.1", new_value="7.3"))
+    except compare.Fail as e:
+        return ["## 6.1 against 7.3 (compare --across kernel)", "", f"No comparison: {e}", ""]
+    count = {}
+    for r in rows:
+        count[r["verdict"]] = count.get(r["verdict"], 0) + 1
+    out = ["## 6.1 against 7.3 (compare --across kernel)", "",
+           f"`make compare ACROSS=kernel FROM=6.1 TO=7.3 BASE={os.path.basename(d)}` (tcg-icount, exact, "
+           f"min 1 instruction): {len(rows)} cases paired on arch, config, variant, impl, depth and state: "
+           + ", ".join(f"{v} {k}" for k, v in sorted(count.items()))
+           + f"; {len(only_b)} only in 6.1, {len(only_n)} only in 7.3. The 15 largest changes:", "",
+           "| verdict | case | 6.1 insn | 7.3 insn | delta |", "|---|---|---|---|---|"]
+    for r in rows[:15]:
+        out.append(f"| {r['verdict']} | {r['name']} | {r['bm']:.3f} | {r['nm']:.3f} | {r['delta']:+.3f} |")
+    return out + [""]
+
+
 def calibration_section():
     """results/calibration.json (scripts/calibrate.py) as a section."""
     path = os.path.join(runs.RESULTS, "calibration.json")
@@ -325,6 +351,7 @@ def write(runs_used, made, all_runs=()):
     lines += probe_section(runs_used)
     lines += repeat_section(all_runs)
     lines += calibration_section()
+    lines += across_kernel_section(runs_used)
     lines += hazard_section(runs_used)
     lines += pipeline_section()
     lines += env_section(runs_used)
