@@ -12,9 +12,10 @@ MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi
 FUZZ_SECONDS ?= 30
 BASE ?=
 NEW ?=
+REPEAT ?= 1
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-export ARCHS KERNELS CONFIGS ACCEL REQUEST FUZZ_SECONDS KSRC LLVM
+export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM
 
 help:
 	@echo "irqbench targets:"
@@ -22,8 +23,9 @@ help:
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
-	@echo "  make compare        [BASE=<run> NEW=<run>] [COMPARE_ARGS=--across kernel ...]: exit 1 on a regression"
+	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
 	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
+	@echo "  make calibrate      two tcg runs at REPEAT=5: the gate's false-positive rate and power"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -34,6 +36,7 @@ help:
 	@echo "  make clean          remove build output (the kernel cache stays)"
 	@echo "variables: ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)'"
 	@echo "  ACCEL=$(ACCEL) (auto|kvm|tcg|tcg-icount)  REQUEST='$(REQUEST)'"
+	@echo "  REPEAT=$(REPEAT) boots per cell (ns figures need REPEAT>=2 to be compared)"
 	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang"
 
 deps:
@@ -41,7 +44,7 @@ deps:
 
 # matrix.sh checks the variables, then installs what is missing (deps.sh).
 bench:
-	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)" \
+	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL) REPEAT=$(REPEAT)" \
 		arch-matrix/matrix.sh
 
 matrix:
@@ -59,7 +62,13 @@ fuzz: deps
 		build/fuzz/corpus selftests/host/corpus
 
 compare:
-	@/usr/bin/python3 scripts/compare.py $(COMPARE_ARGS) $(BASE) $(NEW)
+	@/usr/bin/python3 scripts/compare.py $(if $(THRESHOLD),--threshold $(THRESHOLD)) \
+		$(if $(ACROSS),--across $(ACROSS)) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) \
+		$(if $(MIN_INSN),--min-insn $(MIN_INSN)) $(BASE) $(NEW)
+
+calibrate: deps
+	@out=$$(mktemp -d /tmp/irqbench-calib.XXXXXX) && scripts/calibrate.sh $$out && \
+	runs=$$(ls -d $$out/2* | sort) && /usr/bin/python3 scripts/calibrate.py $$runs results/calibration.json
 
 history:
 	@/usr/bin/python3 scripts/history.py
@@ -90,5 +99,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check fuzz compare history repeat baseline results \
+.PHONY: help deps bench matrix check fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean

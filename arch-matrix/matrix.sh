@@ -2,7 +2,7 @@
 # matrix.sh: runs every ARCHS x KERNELS x CONFIGS cell into
 # results/<run-id>/ and points results/latest at it. A run with a failed
 # cell is kept as results/<run-id>.failed and never replaces a good one.
-# Environment: ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KSRC, RESULTS.
+# Environment: ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, REPEAT, KSRC, RESULTS.
 # Every one is checked before any work starts: one line and exit 3 if bad.
 set -euo pipefail
 # shellcheck source=lib.sh

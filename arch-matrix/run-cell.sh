@@ -2,7 +2,9 @@
 # run-cell.sh ARCH KERNEL CONFIG ACCEL OUT_DIR: one matrix cell. Builds the
 # kernel, irqbench.ko and the selftest, boots the guest with REQUEST and
 # leaves in OUT_DIR: CELL.csv, CELL.json, CELL.ktap, CELL.console.log and
-# CELL.meta (what run.json needs). ACCEL may be auto.
+# CELL.meta (what run.json needs). ACCEL may be auto. REPEAT=N boots the
+# guest N times (the boot is the unit of replication for ns figures):
+# CELL.boot<i>.console.log each, merged into one CSV/JSON with a boot field.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +16,8 @@ accel=${4:?}
 out=${5:?}
 request=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
 cell=$arch-$kernel-$config
+repeat=${REPEAT:-1}
+[[ $repeat =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive integer, not '$repeat'"
 here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"
 work=$IRQBENCH_CACHE/work/$cell
@@ -57,17 +61,23 @@ fi
 t=$(date +%s)
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
 [ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
-log=$out/$cell.console.log
-starting "$cell" boot "$accel (console: $log)"
-if ! "$here/boot.sh" "$arch" "$image" "$priv/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
-	# keep what the guest did report (the selftest's KTAP names the failures)
-	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" >/dev/null 2>&1 || true
-	die "$cell: guest run failed (console: $log)"
-fi
-progress "$cell" boot "$t" "$accel"
+logs=()
+for ((i = 0; i < repeat; i++)); do
+	log=$out/$cell.console.log
+	[ "$repeat" = 1 ] || log=$out/$cell.boot$i.console.log
+	logs+=("$log")
+	starting "$cell" boot "$accel, boot $((i + 1)) of $repeat (console: $log)"
+	if ! "$here/boot.sh" "$arch" "$image" "$priv/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
+		# keep what the guest did report (the selftest's KTAP names the failures)
+		/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "${logs[@]}" "$out/$cell" >/dev/null 2>&1 || true
+		die "$cell: guest run failed (console: $log)"
+	fi
+done
+log=${logs[0]}
+progress "$cell" boot "$t" "$accel x$repeat"
 
 t=$(date +%s)
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$out/$cell" || die "$cell: collection failed"
+/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "${logs[@]}" "$out/$cell" || die "$cell: collection failed"
 src=$(cat "$bdir/.irqbench-src")
 qemu=$(arch_qemu "$arch")
 {

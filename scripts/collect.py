@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Parse a guest console log into result records.
 
-collect.py CONSOLE_LOG OUT_PREFIX: writes OUT_PREFIX.csv (the module's CSV)
-and OUT_PREFIX.json (the same records with every per-sample value under
-"values"), and OUT_PREFIX.ktap when the guest ran the selftest. Exits 1
-with a message when the log holds no well-formed records.
+collect.py CONSOLE_LOG... OUT_PREFIX: writes OUT_PREFIX.csv (the module's
+CSV) and OUT_PREFIX.json (the same records with every per-sample value under
+"values"), and OUT_PREFIX.ktap when the guest ran the selftest. Several logs
+are several boots of one cell (REPEAT=N): their records are merged, each
+with a trailing `boot` field, its log's 0-based index. Exits 1 with a
+message when a log holds no well-formed records.
 """
 import csv
 import io
 import json
+import os
 import sys
 
 NUMERIC = {"depth", "batch_ops", "samples", "irq_leaks", "verify_ops", "irq_state_changes",
@@ -68,20 +71,19 @@ def parse_samples(lines):
     return values
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: collect.py CONSOLE_LOG OUT_PREFIX")
-    log, prefix = sys.argv[1], sys.argv[2]
+def read_boot(log, boot, prefix):
+    """(header, records) of one boot's console log; its KTAP goes to
+    OUT_PREFIX.ktap from the first boot that has one."""
     with open(log, encoding="utf-8", errors="replace") as f:
         lines = [l.rstrip("\r\n").replace("\r", "") for l in f]
     ktap = section(lines, "ktap")
-    if ktap is not None:
+    if ktap is not None and (boot == 0 or not os.path.exists(prefix + ".ktap")):
         with open(prefix + ".ktap", "w", encoding="utf-8") as f:
             f.write("\n".join(ktap) + "\n")
     res = section(lines, "results")
     if res is None:
         if ktap is not None:
-            return  # a selftest-only boot
+            return None, []  # a selftest-only boot
         sys.exit(f"collect: {log}: no results section")
     try:
         header, rows = parse_records(res)
@@ -95,6 +97,27 @@ def main():
         rec["values"] = values.get(key, [])
         if len(rec["values"]) != rec["samples"]:
             sys.exit(f"collect: {log}: {key}: {len(rec['values'])} sample values, record says {rec['samples']}")
+        rec["boot"] = boot
+    if "boot" not in header:
+        header = header + ["boot"]
+    return header, rows
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit("usage: collect.py CONSOLE_LOG... OUT_PREFIX")
+    logs, prefix = sys.argv[1:-1], sys.argv[-1]
+    header, rows = None, []
+    for boot, log in enumerate(logs):
+        h, r = read_boot(log, boot, prefix)
+        if h is None:
+            continue
+        if header is not None and h != header:
+            sys.exit(f"collect: {log}: its header differs from the first boot's")
+        header = header or h
+        rows.extend(r)
+    if header is None:
+        return
     with open(prefix + ".csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore", lineterminator="\n")
         w.writeheader()

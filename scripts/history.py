@@ -3,6 +3,7 @@
 accelerators; with --baseline, points results/baseline at RUN."""
 import argparse
 import os
+import sys
 
 import runs
 
@@ -12,10 +13,16 @@ def main():
     ap.add_argument("--baseline", metavar="RUN")
     a = ap.parse_args()
     if a.baseline:
-        target = runs.resolve(a.baseline)
+        try:
+            target = runs.resolve(a.baseline)
+        except SystemExit as e:
+            print(f"history: {str(e).removeprefix('irqbench: ')}; nothing changed", file=sys.stderr)
+            sys.exit(3)
+        # the link is relative, so its run must sit directly under results/
         if os.path.dirname(target) != os.path.realpath(runs.RESULTS):
-            raise SystemExit(f"irqbench: history: {target} is not a run under {runs.RESULTS}: "
-                             "the baseline link would not resolve")
+            print(f"history: {a.baseline} is not a run under {runs.RESULTS}; nothing changed",
+                  file=sys.stderr)
+            sys.exit(3)
         link = os.path.join(runs.RESULTS, "baseline")
         if os.path.islink(link):
             os.unlink(link)

@@ -52,18 +52,21 @@ def depth_plots(recs, accel):
     groups = sorted({(r["arch"], r["kernel"], r["config"], r["irq_state"]) for r in recs})
     for arch, kernel, config, state in groups:
         sel = [r for r in recs if (r["arch"], r["kernel"], r["config"], r["irq_state"]) == (arch, kernel, config, state)]
-        blocks, titles = [], []
+        blocks, titles, lts, xmax = [], [], [], 1
         for v in DEPTH_VARIANTS:
             impl = main_impl(sel, v)
-            pts = sorted((r["depth"], r) for r in sel if r["variant"] == v and r["impl"] == impl)
+            pts = sorted(((r["depth"], r) for r in sel if r["variant"] == v and r["impl"] == impl),
+                         key=lambda p: (p[0], p[1].get("boot", 0)))
             if len(pts) < 2:
                 continue
             blocks.append("\n".join(f"{d} {r['p50']} {r['ci95_lo']} {r['ci95_hi']}" for d, r in pts))
             titles.append(v if impl == "native" else f"{v}({impl.split(':')[1]})")
+            lts.append(str(SIDE_VARIANTS.index(v) + 1))
+            xmax = max(xmax, pts[-1][0])
         if not blocks:
             continue
         name = f"depth-{accel}-{arch}-{kernel}-{config}-{state}"
-        draw("cost_vs_depth.gp", name, blocks, titles=" ".join(titles),
+        draw("cost_vs_depth.gp", name, blocks, titles=" ".join(titles), lts=" ".join(lts), xmax=xmax,
              title=f"cost vs nesting depth: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs {state}",
              ylabel=unit_label(sel[0]["unit"]))
         made.append((f"{arch} {kernel} {config}, entry irqs {state}", name))

@@ -343,22 +343,80 @@ def repeat_section(all_runs):
     for d, meta, recs in all_runs:
         if recs and all(r["accel"] == "tcg-icount" for r in recs):
             by.setdefault(meta.get("irqbench_commit"), []).append((d, recs))
-    pairs = [v[-2:] for v in by.values() if len(v) >= 2]
-    if not pairs:
+    pair = None
+    for found in by.values():  # the newest two runs of one commit sharing cases
+        for i in range(len(found) - 1, 0, -1):
+            for j in range(i - 1, -1, -1):
+                a_keys = {runs.case_key(r) for r in found[j][1]}
+                if a_keys & {runs.case_key(r) for r in found[i][1]}:
+                    pair = (found[j], found[i])
+                    break
+            if pair:
+                break
+    if not pair:
         return []
-    (d1, a), (d2, b) = pairs[-1]
+    (d1, a), (d2, b) = pair
     A = {runs.case_key(r): r for r in a}
     B = {runs.case_key(r): r for r in b}
     common = A.keys() & B.keys()
     same = sum(1 for k in common if A[k]["p50"] == B[k]["p50"])
     vec = sum(1 for k in common if A[k]["values"] == B[k]["values"])
     worst = max(abs(A[k]["p50"] - B[k]["p50"]) for k in common)
+    changed = sum(1 for k in common if abs(A[k]["p50"] - B[k]["p50"]) >= 0.5)
     return ["## Repeatability under tcg-icount", "",
             f"Runs `{os.path.basename(d1)}` and `{os.path.basename(d2)}` (same commit, separate boots): "
             f"{same} of {len(common)} medians identical to the thousandth, largest difference "
             f"{worst:.3f} instructions per operation; {vec} cases had every per-batch value identical "
-            "(the others had a timer tick land in some batch). `make compare` finds no change between "
-            "them, so any change it reports between commits is a change in the code that runs.", ""]
+            f"(the others had a timer tick land in some batch). {changed} cases differ by half an "
+            "instruction or more, the least change `make compare` reports under tcg-icount.", ""]
+
+
+def across_kernel_section(runs_used):
+    """6.1 against 7.3 in the newest tcg-icount run: `make compare
+    ACROSS=kernel FROM=6.1 TO=7.3 BASE=<run>`, its largest changes."""
+    import compare  # pylint: disable=import-outside-toplevel
+    if "tcg-icount" not in runs_used:
+        return []
+    dirs, _metas, recs = runs_used["tcg-icount"]
+    d = next((x for x, m in zip(dirs, _metas) if {"6.1", "7.3"} <= {c.get("kernel_series", c.get("kernel"))
+                                                                   for c in m.get("cells", [])}), dirs[-1])
+    recs = [r for r in recs if r["config"] == "default"]
+    try:
+        rows, only_b, only_n, _ = compare.evaluate(
+            recs, recs, compare.options(across="kernel", base_value="6.1", new_value="7.3"))
+    except compare.Fail as e:
+        return ["## 6.1 against 7.3 (compare --across kernel)", "", f"No comparison: {e}", ""]
+    count = {}
+    for r in rows:
+        count[r["verdict"]] = count.get(r["verdict"], 0) + 1
+    out = ["## 6.1 against 7.3 (compare --across kernel)", "",
+           f"`make compare ACROSS=kernel FROM=6.1 TO=7.3 BASE={os.path.basename(d)}` (tcg-icount, exact, "
+           f"min 1 instruction): {len(rows)} cases paired on arch, config, variant, impl, depth and state: "
+           + ", ".join(f"{v} {k}" for k, v in sorted(count.items()))
+           + f"; {len(only_b)} only in 6.1, {len(only_n)} only in 7.3. The 15 largest changes:", "",
+           "| verdict | case | 6.1 insn | 7.3 insn | delta |", "|---|---|---|---|---|"]
+    for r in rows[:15]:
+        out.append(f"| {r['verdict']} | {r['name']} | {r['bm']:.3f} | {r['nm']:.3f} | {r['delta']:+.3f} |")
+    return out + [""]
+
+
+def calibration_section():
+    """results/calibration.json (scripts/calibrate.py) as a section."""
+    path = os.path.join(runs.RESULTS, "calibration.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        c = json.load(f)
+    return ["## Calibration of the ns-mode gate", "",
+            f"Two plain-TCG runs at one commit, `{c['run1']}` and `{c['run2']}`, {c['boots']} boots per cell "
+            f"(commands: `{c['command1']}`; `{c['command2']}`), compared by `scripts/calibrate.py`: "
+            f"Welch t-test on per-boot medians, Benjamini-Hochberg across cases at alpha {c['alpha']}, "
+            f"threshold {c['threshold_pct']} %, floor {c['floor_ns']} ns.", "",
+            f"- false positives: {c['false_positives']} of {c['cases']} cases "
+            f"(rate {c['false_positive_rate']:.4f}, nominal alpha {c['alpha']})",
+            f"- planted slowdown: every per-boot figure of `{c['planted_case']}` in the second run scaled by "
+            f"{c['planted_factor']}: verdict **{c['planted_verdict']}** (BH p {c['planted_p_bh']}), "
+            f"{c['planted_other_changes']} other cases changed", ""]
 
 
 def write(runs_used, made, all_runs=()):
@@ -368,6 +426,8 @@ def write(runs_used, made, all_runs=()):
     lines += claims_section(runs_used)
     lines += exactness_section(runs_used)
     lines += repeat_section(all_runs)
+    lines += calibration_section()
+    lines += across_kernel_section(runs_used)
     lines += hazard_section(runs_used)
     lines += pipeline_section()
     lines += env_section(runs_used)

@@ -18,7 +18,7 @@ def main():
     all_runs = []
     for d in runs.run_dirs():
         meta, recs = runs.load_run(d)
-        all_runs.append((d, meta, recs))
+        all_runs.append((d, meta, runs.one_per_case(recs)))
     if not all_runs:
         sys.exit("irqbench: no runs under results/: make bench first")
     newest = {}  # (accel, arch, kernel, config) -> (dir, meta, records)
@@ -47,7 +47,7 @@ def main():
         same = [d for d, _m, recs in all_runs if d != base and accels & {r["accel"] for r in recs}]
         if same and new not in same:
             new = same[-1]
-    dashboard.write(new, base, made, THRESHOLD)
+    dashboard.write(new, base, made, THRESHOLD, all_runs)
     print(f"RESULTS.md, {sum(len(v) for v in made.values())} plots and plots/out/index.html from "
           + ", ".join(f"{a}: {' '.join(sorted(os.path.basename(d) for d in v[0]))}"
                       for a, v in used.items()))

@@ -52,3 +52,17 @@ def case_name(key):
     d = dict(zip(CASE_KEY, key))
     return (f"{d['arch']}/{d['kernel']}/{d['config']}/{d['accel']} {d['variant']} "
             f"{d['impl']} d{d['depth']} irqs-{d['irq_state']}")
+
+
+def one_per_case(recs):
+    """With REPEAT=N boots per cell, the record of each case's median boot
+    (by p50; the lower middle one for even N, ties by boot), so plots and
+    tables draw one point per case; records keep their order otherwise."""
+    groups = {}
+    for r in recs:
+        groups.setdefault(case_key(r), []).append(r)
+    keep = set()
+    for rs in groups.values():
+        rs = sorted(rs, key=lambda r: (r["p50"], r.get("boot", 0)))
+        keep.add(id(rs[(len(rs) - 1) // 2]))
+    return [r for r in recs if id(r) in keep]

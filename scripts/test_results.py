@@ -40,9 +40,26 @@ def store(root, name, recs, date):
         json.dump({"run_id": name, "irqbench_commit": "test", "date": date, "cells": []}, f)
 
 
+def boots(recs, n, phase):
+    """N boots of a run: each boot's figures scaled by a small fixed jitter
+    (+-1 %), so boot medians vary as real ones do, reproducibly."""
+    out = []
+    for b in range(n):
+        f = 1 + 0.005 * (((b + phase) * 3) % 5 - 2)
+        for r in recs:
+            r = copy.deepcopy(r)
+            r["boot"] = b
+            r["values"] = [v * f for v in r["values"]]
+            for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
+                r[k] = r[k] * f
+            out.append(r)
+    return out
+
+
 def compare(root, base, new, *extra):
     env = dict(os.environ, RESULTS=root)
-    p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), *extra, base, new],
+    p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), *extra, base]
+                       + ([new] if new else []),
                        capture_output=True, text=True, env=env, check=False)
     return p.returncode, p.stdout + p.stderr
 
@@ -77,6 +94,16 @@ def browser_check(page, root):
                          timeout=120, check=False).stdout
     check(p.returncode == 0 and os.path.exists(shot) and os.path.getsize(shot) > 10000 and "<h1>irqbench</h1>" in dom
           and not errors, f"the dashboard renders in headless Chromium with no console errors {errors[:2]}")
+    # above the fold: the rendered page names the planted regression in its
+    # verdicts before the plots and the table
+    v, t, pl = dom.find('id="verdicts"'), dom.find('id="cases"'), dom.find('id="plots"')
+    reg = dom.find("Regressions: ")
+    first = dom.find("<li>", reg)
+    check(0 <= v < reg < first < pl < t and " counted " in dom[first:dom.find("</li>", first)],
+          "the dashboard's verdicts come first and name the planted counted regression")
+    keep = os.environ.get("IRQBENCH_KEEP_SCREENSHOT")
+    if keep and os.path.exists(shot):
+        shutil.copy(shot, keep)
 
 
 def main():
@@ -86,44 +113,61 @@ def main():
     root = tempfile.mkdtemp(prefix="irqbench-test-")
     try:
         exact = [dict(r, accel="tcg-icount") for r in recs]
-        # ns-mode runs: each case's values repeated to 31 samples, as a
-        # default run takes; this tests the gate's logic, not its calibration
-        # (five samples cannot pass Holm's correction over hundreds of cases)
-        noisy = [dict(r, accel="tcg", values=(r["values"] * 31)[:31], samples=31) for r in recs]
+        one_boot = [dict(r, accel="tcg") for r in recs]
+        noisy = boots(one_boot, 5, 0)
+        # runs that make results must not see: they live in a root of their own
+        odd = os.path.join(root, "odd")
+        os.makedirs(odd)
+        for name in ("base-tcg", "base-exact"):
+            store(odd, name, noisy if name == "base-tcg" else exact, "2025-01-01T00:00:00+00:00")
         store(root, "base-exact", exact, "2026-01-01T00:00:00+00:00")
         store(root, "same-exact", exact, "2026-01-02T00:00:00+00:00")
         store(root, "slow-exact", slower(exact, "tcg-icount", "counted", 1.0, 1.0), "2026-01-03T00:00:00+00:00")
         store(root, "base-tcg", noisy, "2026-01-04T00:00:00+00:00")
-        store(root, "slow-tcg", slower(noisy, "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
-        store(root, "fast-tcg", slower(noisy, "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
-        store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-07T00:00:00+00:00")
-        # runs for the gate alone, kept out of the results root make results reads
-        side = os.path.join(root, "gate")
-        os.makedirs(side)
-        for n in ("base-exact", "same-exact", "slow-exact", "base-tcg"):
-            shutil.copytree(os.path.join(root, n), os.path.join(side, n))
-        store(side, "empty-tcg", [], "2026-01-08T00:00:00+00:00")
-        one = [r for r in exact if r["kernel"] == exact[0]["kernel"]]
-        store(side, "two-kernels", [dict(r, kernel="6.1.192") for r in one] + [dict(r, kernel="7.3.0-rc7") for r in one],
-              "2026-01-09T00:00:00+00:00")
-        # base median 0 (no ratio exists), new 5 ns: 31 samples each, so the
-        # difference survives Holm's correction over every matched case
-        base0 = [dict(r, values=[0.0] * 31, p50=0.0) for r in noisy if r["variant"] == "empty"]
-        zero = [dict(r, values=[5.0 + i / 100 for i in range(31)], p50=5.15) for r in base0]
-        store(side, "zero-base-tcg", base0, "2026-01-10T00:00:00+00:00")
-        store(side, "zero-tcg", zero, "2026-01-10T12:00:00+00:00")
-        broken = copy.deepcopy(noisy)
-        del broken[0]["irq_state"]
-        store(side, "broken-tcg", broken, "2026-01-11T00:00:00+00:00")
+        store(root, "same-tcg", boots(one_boot, 5, 2), "2026-01-04T01:00:00+00:00")
+        store(root, "slow-tcg", slower(boots(one_boot, 5, 2), "tcg", "counted", 1.10, 0.0), "2026-01-05T00:00:00+00:00")
+        store(root, "fast-tcg", slower(boots(one_boot, 5, 2), "tcg", "counted", 0.90, 0.0), "2026-01-06T00:00:00+00:00")
+        store(root, "fewer-tcg", [r for r in noisy if r["variant"] != "scoped"], "2026-01-08T00:00:00+00:00")
+        store(odd, "single-tcg", one_boot, "2026-01-07T01:00:00+00:00")
+        store(odd, "empty-tcg", [], "2026-01-07T02:00:00+00:00")
+        store(odd, "bad-tcg", [{k: v for k, v in r.items() if k != "p50"} for r in noisy], "2026-01-07T03:00:00+00:00")
+        store(root, "final-exact", [dict(r, kernel=r["kernel"].split("-")[0]) for r in exact], "2026-01-07T04:00:00+00:00")
+        store(root, "two-series", [dict(r, kernel="6.1.192") for r in exact]
+              + [dict(r, kernel="7.3.0-rc7") for r in slower(exact, "tcg-icount", "counted", 1.0, 1.0)],
+              "2026-01-07T05:00:00+00:00")
+        zero = copy.deepcopy(noisy)
+        for r in zero:
+            if r["variant"] == "empty":
+                r["p50"] = 0.0
+        store(odd, "zero-tcg", zero, "2026-01-07T06:00:00+00:00")
 
         rc, out = compare(root, "base-exact", "same-exact")
         check(rc == 0 and "0 regressions" in out, "compare: a tcg-icount run against itself exits 0")
         rc, out = compare(root, "base-exact", "slow-exact")
         named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
-        check(rc == 1 and named and all(" counted " in l for l in named),
+        check(rc == 1 and named and all(" counted " in l for l in named) and "regressions of" in out,
               f"compare: counted one instruction longer under tcg-icount exits 1 and names it ({len(named)} cases)")
-        rc, out = compare(root, "base-tcg", "base-tcg")
-        check(rc == 0, "compare: a tcg run against itself exits 0")
+        rc, out = compare(root, "base-exact", "slow-exact", "--min-insn", "2")
+        check(rc == 0 and "0 regressions" in out, "compare: one instruction under --min-insn 2 is equal, exit 0")
+        rc, out = compare(root, "base-exact", "slow-exact", "--threshold", "5")
+        check(rc == 3 and "apply to ns data" in out, "compare: --threshold for tcg-icount data is an error, exit 3")
+        rc, out = compare(root, "base-exact", "slow-exact", "--alpha", "0.05")
+        check(rc == 3 and "apply to ns data" in out, "compare: --alpha for tcg-icount data is an error, exit 3")
+        rc, out = compare(root, "base-exact", "final-exact")
+        check(rc == 0 and "0 regressions" in out and "only" not in out.split("cases matched")[0],
+              "compare: 7.3.0-rc7 and 7.3.0 match as series 7.3")
+        rc, out = compare(root, "two-series", "", "--across", "kernel", "--from", "6.1", "--to", "7.3")
+        named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
+        check(rc == 1 and named and all(" counted " in l for l in named),
+              f"compare --across kernel: 6.1 vs 7.3 of one run names the counted change ({len(named)} cases)")
+        rc, out = compare(root, "two-series", "", "--across", "kernel")
+        check(rc == 3 and "--from/--to" in out, "compare --across over a run with two values needs --from/--to, exit 3")
+        rc, out = compare(odd, "base-exact", "base-tcg")
+        check(rc == 2 and "nothing matched" in out, "compare: nothing matched exits 2")
+        rc, out = compare(odd, "base-tcg", "empty-tcg")
+        check(rc == 2 and "no records" in out, "compare: an empty NEW run exits 2")
+        rc, out = compare(root, "base-tcg", "same-tcg")
+        check(rc == 0 and "0 regressions" in out, "compare: two 5-boot tcg runs of the same data exit 0")
         rc, out = compare(root, "base-tcg", "slow-tcg")
         named = [l for l in out.splitlines() if l.startswith("REGRESSION")]
         check(rc == 1 and named and all(" counted " in l for l in named),
@@ -131,29 +175,49 @@ def main():
         rc, out = compare(root, "base-tcg", "fast-tcg")
         check(rc == 0 and "improvement" in out, "compare: 10 % faster is an improvement, exit 0")
         rc, out = compare(root, "base-tcg", "slow-tcg", "--threshold", "20")
-        check(rc == 0, "compare: a 10 % slowdown under a 20 % floor is not a regression")
+        check(rc == 0, "compare: a 10 % slowdown under a 20 % threshold is not a regression")
         rc, out = compare(root, "base-tcg", "fewer-tcg")
-        check(rc == 2 and "missing from NEW" in out, "compare: cases of BASE missing from NEW exit 2, named")
-        check("only BASE" in out and " scoped " in out,
-              "compare: a case on one side only is reported, not dropped")
+        check(rc == 2 and "only BASE" in out and " scoped " in out and "missing from NEW" in out,
+              "compare: cases missing from NEW are listed and exit 2")
+        rc, out = compare(odd, "single-tcg", "single-tcg")
+        check(rc == 2 and "no replication" in out, "compare: one boot per cell in ns mode is no replication, exit 2")
         rc, out = compare(root, "base-tcg", "no-such-run")
-        check(rc == 3 and "no single run" in out, "compare: an unknown run exits 3 with its reason")
-        rc, out = compare(side, "base-exact", "base-tcg")
-        check(rc == 2 and "nothing matched" in out, "compare: runs that share no case exit 2, not 0")
-        rc, out = compare(side, "base-tcg", "empty-tcg")
-        check(rc == 2 and "no records" in out, "compare: an empty NEW run exits 2")
-        rc, out = compare(side, "base-exact", "same-exact", "--threshold", "5")
-        check(rc == 3 and "--min-insn" in out, "compare: ns-only options on tcg-icount figures are refused, exit 3")
-        rc, out = compare(side, "base-exact", "slow-exact", "--min-insn", "2")
-        check(rc == 0, "compare: a one-instruction change under --min-insn 2 is not a regression")
-        rc, out = compare(side, "two-kernels", "two-kernels", "--across", "kernel",
-                          "--base-value", "6.1", "--new-value", "7.3")
-        check(rc in (0, 1) and "cases matched" in out and " 0 cases matched" not in out,
-              "compare --across kernel pairs 6.1 and 7.3 cases of one run")
-        rc, out = compare(side, "zero-base-tcg", "zero-tcg")
-        check(rc == 1 and "REGRESSION" in out, "compare: a case whose base median is 0 can still regress")
-        rc, out = compare(side, "base-tcg", "broken-tcg")
-        check(rc == 3 and "Traceback" not in out, "compare: a record missing a field exits 3 with a message")
+        check(rc == 3 and "no single run" in out, "compare: an unknown run exits 3 and says so")
+        rc, out = compare(odd, "base-tcg", "bad-tcg")
+        check(rc == 3 and "bad data" in out and "Traceback" not in out, "compare: a record without p50 exits 3, no traceback")
+        rc, out = compare(odd, "zero-tcg", "base-tcg", "--all")
+        check(rc in (0, 1) and "nan" not in out.split("cases matched")[0].lower().replace("p (bh)", ""),
+              "compare: a base median of 0 gives no NaN ratio")
+        env = dict(os.environ, RESULTS=root)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        head = p.stdout.split("verdict")[0]
+        check(p.returncode == 1 and "fewer-tcg" in head and "fast-tcg" in head,
+              "compare without arguments pairs the newest run with the newest earlier run of its accel")
+        lone = os.path.join(root, "lone")
+        os.makedirs(lone)
+        store(lone, "only-exact", exact, "2026-01-01T00:00:00+00:00")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")],
+                           capture_output=True, text=True, env=dict(env, RESULTS=lone), check=False)
+        check(p.returncode == 2 and "no earlier run with accel tcg-icount" in p.stderr,
+              f"compare without arguments and no earlier run of the accel exits 2 ({p.stderr.strip()})")
+        cal = os.path.join(root, "cal.json")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "calibrate.py"), "base-tcg", "same-tcg", cal],
+                           capture_output=True, text=True, env=env, check=False)
+        c = json.load(open(cal, encoding="utf-8")) if p.returncode == 0 else {}
+        check(c.get("false_positives") == 0 and c.get("planted_verdict") == "REGRESSION"
+              and c.get("planted_other_changes") == 0,
+              f"calibrate.py: no false positive between jittered boots, the planted 5 % found ({p.stdout.strip()})")
+        p = subprocess.run([sys.executable, os.path.join(HERE, "calibrate.py"), "base-exact", "same-exact", cal],
+                           capture_output=True, text=True, env=env, check=False)
+        check(p.returncode == 3 and "plain-TCG" in p.stderr, "calibrate.py refuses tcg-icount runs, exit 3")
+        outside = tempfile.mkdtemp(prefix="irqbench-outside-")
+        shutil.copytree(os.path.join(root, "base-tcg"), os.path.join(outside, "run"))
+        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
+                            os.path.join(outside, "run")], capture_output=True, text=True, env=env, check=False)
+        shutil.rmtree(outside)
+        check(p.returncode == 3 and "not a run under" in p.stderr and not os.path.lexists(os.path.join(root, "baseline")),
+              "history --baseline outside results/ exits 3 and links nothing")
 
         env = dict(os.environ, RESULTS=root)
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py")], capture_output=True,
@@ -162,19 +226,6 @@ def main():
         p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline", "base-tcg"],
                            capture_output=True, text=True, env=env, check=False)
         check(p.returncode == 0 and os.path.islink(os.path.join(root, "baseline")), "history --baseline names a run")
-        p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py")], capture_output=True,
-                           text=True, env=env, check=False)
-        check("BASE " + os.path.realpath(os.path.join(root, "base-tcg")) in p.stdout
-              and "NEW  " + os.path.realpath(os.path.join(root, "slow-tcg")) in p.stdout,
-              "compare with no runs named pairs the newest run with the baseline of its accelerator")
-        outside = tempfile.mkdtemp(prefix="irqbench-outside-")
-        store(outside, "elsewhere", noisy, "2026-01-12T00:00:00+00:00")
-        p = subprocess.run([sys.executable, os.path.join(HERE, "history.py"), "--baseline",
-                            os.path.join(outside, "elsewhere")], capture_output=True, text=True, env=env, check=False)
-        shutil.rmtree(outside, ignore_errors=True)
-        link = os.path.join(root, "baseline")
-        check(p.returncode != 0 and os.path.exists(link) and "not a run under" in p.stderr,
-              "history --baseline refuses a run outside results/ and keeps the old link")
         os.symlink("slow-tcg", os.path.join(root, "latest"))
         out_dir = os.path.join(root, "site")
         env.update(IRQBENCH_PLOTS_OUT=out_dir, IRQBENCH_PLOTS_DATA=os.path.join(root, "data"),
@@ -212,6 +263,17 @@ def main():
         check(hp.imgs and all(os.path.exists(os.path.join(out_dir, i)) for i in hp.imgs),
               f"the dashboard's {len(hp.imgs)} images exist beside it")
         browser_check(os.path.join(out_dir, "index.html"), root)
+
+        # make results twice over the same runs: byte-identical output
+        first = {f: open(os.path.join(out_dir, f), "rb").read() for f in sorted(os.listdir(out_dir))}
+        first["RESULTS.md"] = open(os.path.join(root, "RESULTS.md"), "rb").read()
+        p = subprocess.run([sys.executable, os.path.join(HERE, "results.py")], capture_output=True,
+                           text=True, env=env, check=False)
+        again = {f: open(os.path.join(out_dir, f), "rb").read() for f in sorted(os.listdir(out_dir))}
+        again["RESULTS.md"] = open(os.path.join(root, "RESULTS.md"), "rb").read()
+        differ = sorted(f for f in first.keys() | again.keys() if first.get(f) != again.get(f))
+        check(p.returncode == 0 and first and not differ,
+              f"make results twice gives byte-identical files ({len(first)} files, differ: {differ[:3]})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print("TAP version 13")

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""calibrate.py RUN1 RUN2 [OUT_JSON]: calibration of the ns-mode gate from
+two plain-TCG runs at one commit with REPEAT>=2 (scripts/calibrate.sh makes
+them). False positives: cases RUN2 calls changed against RUN1 (none is
+real). Power: one case of RUN2 (PLANT, the first counted native d1 irqs-on
+case) has every per-boot figure scaled by 1.05, a planted 5 % slowdown;
+found when compare calls it a regression. Writes OUT_JSON (default
+results/calibration.json), which scripts/report.py renders in RESULTS.md."""
+import json
+import os
+import sys
+
+import compare
+import runs
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        print("usage: calibrate.py RUN1 RUN2 [OUT_JSON]", file=sys.stderr)
+        sys.exit(3)
+    d1, d2 = compare.resolve(sys.argv[1]), compare.resolve(sys.argv[2])
+    out = sys.argv[3] if len(sys.argv) == 4 else os.path.join(runs.RESULTS, "calibration.json")
+    m1, r1 = runs.load_run(d1)
+    m2, r2 = runs.load_run(d2)
+    if {r["accel"] for r in r1 + r2} != {"tcg"}:
+        raise compare.Fail(3, "calibration needs two plain-TCG (ns) runs")
+    opts = compare.options()
+    rows, only1, only2, _ = compare.evaluate(r1, r2, opts)
+    false_pos = [r["name"] for r in rows if r["verdict"] in ("REGRESSION", "improvement")]
+    plant = sorted((r for r in r2 if r["variant"] == "counted" and r["impl"] == "native"
+                    and r["depth"] == 1 and r["irq_state"] == "on"),
+                   key=lambda r: (r["arch"], r.get("boot", 0)))
+    if not plant:
+        raise compare.Fail(3, "RUN2 has no counted native d1 irqs-on case to plant a slowdown in")
+    key = runs.case_key(plant[0])
+    planted = []
+    for r in r2:
+        r = dict(r)
+        if runs.case_key(r) == key:
+            for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
+                r[k] = r[k] * 1.05
+            r["values"] = [v * 1.05 for v in r.get("values", [])]
+        planted.append(r)
+    prows, _, _, _ = compare.evaluate(r1, planted, compare.options())
+    name = compare.key_name(tuple(compare.field(plant[0], k) for k in compare.KEY), None)
+    hit = [r for r in prows if r["name"] == name]
+    result = {
+        "run1": os.path.basename(d1), "run2": os.path.basename(d2),
+        "command1": m1.get("command"), "command2": m2.get("command"),
+        "alpha": opts.alpha, "threshold_pct": opts.threshold, "floor_ns": opts.floor,
+        "boots": min(min(len(r["b"]), len(r["n"])) for r in rows),
+        "cases": len(rows), "false_positives": len(false_pos), "false_positive_cases": false_pos,
+        "false_positive_rate": len(false_pos) / len(rows),
+        "planted_case": name, "planted_factor": 1.05,
+        "planted_verdict": hit[0]["verdict"] if hit else "missing",
+        "planted_p_bh": hit[0]["p"] if hit else None,
+        "planted_other_changes": sum(1 for r in prows if r["name"] != name and r["verdict"] != "same"),
+    }
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print(f"{result['false_positives']} of {result['cases']} cases changed between two runs of one commit "
+          f"(rate {result['false_positive_rate']:.4f}, alpha {opts.alpha}); planted 5 % in {name}: "
+          f"{result['planted_verdict']}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except compare.Fail as e:
+        print(f"calibrate: {e}", file=sys.stderr)
+        sys.exit(e.code)

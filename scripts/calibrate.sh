@@ -1,0 +1,16 @@
+#!/bin/bash
+# calibrate.sh OUT_DIR: the ns-mode gate's calibration. Two runs at one
+# commit over ARCHS x KERNELS x CONFIGS under plain TCG with REPEAT boots
+# per cell (RESULTS=OUT_DIR), then scripts/calibrate.py compares them: the
+# false-positive rate of run 2 against run 1, and whether a planted 5 %
+# slowdown of one case (its per-boot figures in run 2 scaled by 1.05) is found.
+set -euo pipefail
+out=${1:?usage: calibrate.sh OUT_DIR}
+here=$(cd "$(dirname "$0")/.." && pwd)
+export ACCEL=tcg REPEAT=${REPEAT:-5} SELFTEST=0 RESULTS=$out
+export ARCHS=${ARCHS:-x86_64 arm64} KERNELS=${KERNELS:-7.3} CONFIGS=${CONFIGS:-default}
+export REQUEST=${REQUEST:-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
+for i in 1 2; do
+	IRQBENCH_COMMAND="scripts/calibrate.sh (run $i) ARCHS='$ARCHS' KERNELS=$KERNELS CONFIGS=$CONFIGS ACCEL=tcg REPEAT=$REPEAT REQUEST='$REQUEST'" \
+		"$here/arch-matrix/matrix.sh"
+done
