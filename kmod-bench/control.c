@@ -4,6 +4,8 @@
  * kthread bound to the requested CPU, and publish the results only if the
  * whole run succeeded, so a failed or refused run changes nothing.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
@@ -44,7 +46,7 @@ static int check_impls(const struct irqb_request *req)
 		return 0;
 	for (i = 0; i < irqb_nr_variants; i++) {
 		if ((req->variants & (1U << i)) && irqb_variants[i].m.counted) {
-			pr_err("irqbench: bad request: %s needs a model: this kernel has no interrupt_rc.h\n",
+			pr_err("bad request: %s needs a model: this kernel has no interrupt_rc.h\n",
 			       irqb_variants[i].m.id);
 			return -EINVAL;
 		}
@@ -65,11 +67,11 @@ static int parse(const char *buf, size_t len, struct irqb_job *job)
 	ret = irqb_parse_request(buf, len, &t, nr_cpu_ids, &job->req, err,
 				 sizeof(err));
 	if (ret) {
-		pr_err("irqbench: bad request: %s\n", err);
+		pr_err("bad request: %s\n", err);
 		return ret;
 	}
 	if (!cpu_online(job->req.cpu)) {
-		pr_err("irqbench: bad request: cpu %u is offline\n", job->req.cpu);
+		pr_err("bad request: cpu %u is offline\n", job->req.cpu);
 		return -EINVAL;
 	}
 	ret = check_impls(&job->req);
@@ -115,14 +117,14 @@ int irqb_request_and_run(const char *buf, size_t len)
 	if (ret)
 		goto out;
 	if (!mutex_trylock(&irqb_run_mutex)) {
-		pr_err("irqbench: a run is in progress\n");
+		pr_err("a run is in progress\n");
 		ret = -EBUSY;
 		goto out;
 	}
 	ret = run_job(job);
 	mutex_unlock(&irqb_run_mutex);
 	if (ret) {
-		pr_err("irqbench: run failed (%d); previous results kept\n", ret);
+		pr_err("run failed (%d); previous results kept\n", ret);
 		goto out;
 	}
 	mutex_lock(&irqb_results_lock);

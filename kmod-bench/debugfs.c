@@ -3,6 +3,8 @@
  * debugfs irqbench/: "run" takes a request; "results" (CSV),
  * "results.json", "samples" and "variants" read back.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
@@ -82,7 +84,7 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 
 	/* one request per write, at most the limit plus a newline */
 	if (len > IRQB_REQ_MAX_LEN + 1) {
-		pr_err("irqbench: bad request: longer than %d bytes\n",
+		pr_err("bad request: longer than %d bytes\n",
 		       IRQB_REQ_MAX_LEN);
 		return -EINVAL;
 	}

@@ -4,6 +4,9 @@
  * (irqsave, counted disabling, lock_with, a scoped macro) across nesting
  * depths and entry interrupt states.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -17,18 +20,54 @@ MODULE_PARM_DESC(tag_config, "the kernel config name written in every record");
 module_param_named(tag_accel, irqb_tag_accel, charp, 0444);
 MODULE_PARM_DESC(tag_accel, "kvm, tcg, tcg-icount or bare-metal, written in every record");
 
+/*
+ * The tags go verbatim into every CSV and JSON record: a config name is
+ * limited to a safe set, so no field ever needs quoting or escaping, and
+ * the accelerator must be one the unit and cycle counting understand.
+ */
+static bool irqb_tag_ok(const char *tag)
+{
+	size_t i, n = strlen(tag);
+
+	if (!n || n > 32)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum(tag[i]) && !strchr("._:+-", tag[i]))
+			return false;
+	return true;
+}
+
+static int irqb_check_tags(void)
+{
+	static const char * const accels[] = { "kvm", "tcg", "tcg-icount", "bare-metal" };
+	unsigned int i;
+
+	if (!irqb_tag_ok(irqb_tag_config)) {
+		pr_err("tag_config '%s': 1 to 32 of A-Z a-z 0-9 . _ : + -\n", irqb_tag_config);
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(accels); i++)
+		if (!strcmp(irqb_tag_accel, accels[i]))
+			return 0;
+	pr_err("tag_accel '%s': one of kvm, tcg, tcg-icount, bare-metal\n", irqb_tag_accel);
+	return -EINVAL;
+}
+
 static int __init irqb_init(void)
 {
 	int ret;
 
+	ret = irqb_check_tags();
+	if (ret)
+		return ret;
 	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		pr_err("irqbench: PREEMPT_RT makes spinlock_t sleep; nothing here would measure what the thread argues about\n");
+		pr_err("PREEMPT_RT makes spinlock_t sleep; nothing here would measure what the thread argues about\n");
 		return -EOPNOTSUPP;
 	}
 	ret = irqb_debugfs_init();
 	if (ret)
 		return ret;
-	pr_info("irqbench: counted disabling is %s\n",
+	pr_info("counted disabling is %s\n",
 		irqb_have_native() ? "native (interrupt_rc.h)" :
 		"emulated (no interrupt_rc.h)");
 	if (!run)

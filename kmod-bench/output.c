@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Result records as CSV, JSON, per-sample lines and kernel log lines. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 #include <linux/processor.h>
@@ -52,6 +55,23 @@ static void cpu_model(char *buf, size_t len)
 	strim(buf);
 }
 
+/*
+ * The kernel release as a record field: a LOCALVERSION may hold anything,
+ * so characters outside a safe set become '_' and neither CSV nor JSON
+ * ever needs quoting or escaping (the tags are checked at load).
+ */
+static const char *release(void)
+{
+	static char buf[65];
+	char *p;
+
+	strscpy(buf, utsname()->release, sizeof(buf));
+	for (p = buf; *p; p++)
+		if (!isalnum(*p) && !strchr("._:+-~", *p))
+			*p = '_';
+	return buf;
+}
+
 /* A value in thousandths as a decimal with three places. */
 static void fixed(char *buf, size_t len, s64 milli)
 {
@@ -102,7 +122,7 @@ static void csv_line(char *buf, size_t len, const struct irqb_record *r)
 	row(r, &o);
 	snprintf(buf, len,
 		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c",
-		 IRQB_ARCH, utsname()->release, irqb_tag_config, irqb_tag_accel,
+		 IRQB_ARCH, release(), irqb_tag_config, irqb_tag_accel,
 		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
@@ -130,7 +150,7 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 	row(r, &o);
 	seq_printf(m,
 		   "%s{\"arch\":\"%s\",\"kernel\":\"%s\",\"config\":\"%s\",\"accel\":\"%s\",\"cpu_model\":\"%s\",\"variant\":\"%s\",\"impl\":\"%s\",\"depth\":%u,\"irq_state\":\"%s\",\"batch_ops\":%u,\"samples\":%u,\"unit\":\"%s\",",
-		   i ? ",\n" : "", IRQB_ARCH, utsname()->release,
+		   i ? ",\n" : "", IRQB_ARCH, release(),
 		   irqb_tag_config, irqb_tag_accel, o.cpu,
 		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
@@ -192,10 +212,10 @@ void irqb_log_results(const struct irqb_results *res)
 	char buf[IRQB_LINE_LEN];
 	unsigned int i;
 
-	pr_info("irqbench: BEGIN RECORDS (%u)\n", res->nr);
+	pr_info("BEGIN RECORDS (%u)\n", res->nr);
 	for (i = 0; i < res->nr; i++) {
 		csv_line(buf, sizeof(buf), &res->rec[i]);
-		pr_info("irqbench: %s\n", buf);
+		pr_info("%s\n", buf);
 	}
-	pr_info("irqbench: END RECORDS\n");
+	pr_info("END RECORDS\n");
 }

@@ -60,8 +60,8 @@ static struct perf_event *irqb_cycles_event(unsigned int cpu)
 		return NULL;
 	ev = perf_event_create_kernel_counter(&attr, cpu, NULL, NULL, NULL);
 	if (IS_ERR(ev)) {
-		pr_info("no CPU cycle counter (%ld): cycles_p50 left empty\n",
-			PTR_ERR(ev));
+		pr_info_once("no CPU cycle counter (%ld): cycles_p50 left empty\n",
+			     PTR_ERR(ev));
 		return NULL;
 	}
 	return ev;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #define MAX_TESTS 1024
 #define MODELS "model=v7.3,tip,v1-percpu"
 #define SAMPLES 5
+#define IRQB_WRITE_MAX 514	/* the longest write a test makes */
 
 struct result {
 	int verdict;		/* 0 pass, 1 fail, 2 skip */
@@ -345,6 +347,142 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* 0 if the results file is byte for byte what it was. */
+static int results_changed(const char *before)
+{
+	char *after = slurp(DBG "results");
+	int changed = !before || !after || strcmp(before, after);
+
+	free(after);
+	return changed;
+}
+
+/* A request padded with blanks to exactly @len bytes (@nl: last is '\n'). */
+static int padded(size_t len, bool nl)
+{
+	static const char req[] = "variants=empty depths=1 samples=1";
+	char buf[IRQB_WRITE_MAX + 8];
+
+	memset(buf, ' ', len);
+	memcpy(buf, req, sizeof(req) - 1);
+	if (nl)
+		buf[len - 1] = '\n';
+	return request(buf, len);
+}
+
+/* The paths of a write: its size limits, its bounds, what one write is. */
+static void test_write_paths(void)
+{
+	static const char at_max[] = "variants=empty depths=1 samples=1 window_us=100000";
+	static const char over[] = "variants=empty window_us=100001";
+	char *before;
+	int fd, e1, e2;
+
+	record(request(at_max, strlen(at_max)) ? 1 : 0, "window_us at its bound (100000) is accepted");
+	before = slurp(DBG "results");
+	record(request(over, strlen(over)) == EINVAL && !results_changed(before) ? 0 : 1,
+	       "window_us one over its bound is refused with EINVAL, results unchanged");
+	record(padded(512, false) ? 1 : 0, "a request of exactly 512 bytes is accepted");
+	record(padded(513, true) ? 1 : 0, "512 bytes and a newline (513) are accepted");
+	free(before);
+	before = slurp(DBG "results");
+	record(padded(514, true) == EINVAL && !results_changed(before) ? 0 : 1,
+	       "514 bytes are refused with EINVAL, results unchanged");
+	fd = open(DBG "run", O_WRONLY);
+	e1 = fd < 0 || write(fd, "", 0) < 0 ? errno : 0;
+	record((!e1 || e1 == EINVAL) && !results_changed(before) ? 0 : 1,
+	       "an empty write runs nothing and changes nothing (%s)", e1 ? strerror(e1) : "0 bytes");
+	e1 = fd < 0 || write(fd, "variants=emp", 12) < 0 ? errno : 0;
+	e2 = fd < 0 || write(fd, "ty depths=1 samples=1", 21) < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	record(e1 == EINVAL && e2 == EINVAL && !results_changed(before) ? 0 : 1,
+	       "each write is one request: one split over two writes is refused in both halves");
+	free(before);
+}
+
+/* model=none: counted variants run natively where the module has it. */
+static void test_model_none(int counted_native)
+{
+	static const char req[] = "variants=counted depths=1 samples=1 model=none";
+	int err = request(req, strlen(req));
+
+	record(counted_native ? err != 0 : err != EINVAL,
+	       "variants=counted model=none %s (got %s)",
+	       counted_native ? "runs the native code alone" : "is refused: no native code, no model",
+	       err ? strerror(err) : "success");
+}
+
+/* A run whose writer is killed stops; the previous results stay. */
+static void test_killed_run(void)
+{
+	static const char long_req[] = "variants=all depths=1-16 samples=31 " MODELS;
+	char *before = slurp(DBG "results");
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0)
+		_exit(request(long_req, strlen(long_req)));
+	for (i = 0; i < 20000 && !run_in_progress(); i++)
+		sleep_ms(1);
+	if (!run_in_progress()) {
+		record(2, "a killed run keeps the previous results # SKIP the run ended too soon");
+		waitpid(pid, &status, 0);
+		free(before);
+		return;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	for (i = 0; i < 20000 && run_in_progress(); i++)
+		sleep_ms(1);
+	record(WIFSIGNALED(status) && !run_in_progress() && !results_changed(before) ? 0 : 1,
+	       "a run whose writer is killed stops and the previous results stay");
+	free(before);
+}
+
+/* Loading: a bad tag is refused; run= runs once and logs its records. */
+static void test_load_params(const char *ko)
+{
+	char line[1024];
+	int fd, kmsg, err, begin = 0, rec = 0, end = 0;
+	ssize_t n;
+
+	if (access(ko, R_OK) || syscall(SYS_delete_module, "irqbench", O_NONBLOCK)) {
+		record(2, "a tag outside the safe set is refused at load # SKIP cannot reload %s", ko);
+		record(2, "run= at load logs its records between markers # SKIP cannot reload %s", ko);
+		return;
+	}
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	err = syscall(SYS_finit_module, fd, "tag_config=a,b", 0) ? errno : 0;
+	record(err == EINVAL && access(DBG "run", F_OK) ? 0 : 1,
+	       "a tag outside the safe set is refused at load (got %s)", err ? strerror(err) : "loaded");
+	if (!err)
+		syscall(SYS_delete_module, "irqbench", O_NONBLOCK);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
+	err = syscall(SYS_finit_module, fd, "run=\"variants=empty depths=1 states=on samples=3\"", 0) ? errno : 0;
+	while (kmsg >= 0 && (n = read(kmsg, line, sizeof(line) - 1)) > 0) {
+		line[n] = '\0';
+		begin |= !!strstr(line, "irqbench: BEGIN RECORDS");
+		rec += begin && !end && strstr(line, ",empty,native,1,on,") != NULL;
+		end |= begin && strstr(line, "irqbench: END RECORDS");
+	}
+	if (kmsg >= 0)
+		close(kmsg);
+	record(!err && begin && rec == 1 && end ? 0 : 1,
+	       "run= at load logs its records between markers (%s, %d record)",
+	       err ? strerror(err) : "loaded", rec);
+	if (!err)
+		syscall(SYS_delete_module, "irqbench", O_NONBLOCK);
+	err = syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		ksft_exit_fail_msg("cannot load %s again: %s\n", ko, strerror(err));
+}
+
 /* A run in a child; EBUSY for a second one; rmmod refused or safe. */
 static void test_concurrency(void)
 {
@@ -425,7 +563,11 @@ int main(void)
 	       "counted disabling is %s on %s, as the module says and the records show",
 	       counted_native ? "native" : "emulated", u.release);
 	test_bad_requests();
+	test_write_paths();
+	test_model_none(counted_native);
 	test_concurrency();
+	test_killed_run();
+	test_load_params(ko);
 
 	ksft_set_plan(nresults);
 	for (i = 0; i < nresults; i++) {
