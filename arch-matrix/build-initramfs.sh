@@ -33,6 +33,11 @@ printf '%s\n' "$request" >"$out.request"
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /irqbench.ko $ko 0644 0 0"
 	echo "file /request $out.request 0644 0 0"
+	# annotate mode (arch-matrix/annotate.sh): one case per line
+	if [ -n "${ANNOTATE_CASES:-}" ]; then
+		printf '%s\n' "$ANNOTATE_CASES" >"$out.annotate"
+		echo "file /annotate $out.annotate 0644 0 0"
+	fi
 	if [ -n "$selftest" ]; then
 		echo "file /irqbench_selftest $selftest 0755 0 0"
 	fi
