@@ -161,7 +161,7 @@ def main(argv):
         with open(argv[3], encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 if r.get("unit") == "insn":
-                    key = f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['state']}"
+                    key = f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['irq_state']}"
                     figures[key] = float(r["p50"])
     vdata = data_symbols(m["vmlinux"], nm)
     rc = 0
