@@ -52,6 +52,11 @@ class Symbolizer:
         self.syms = sorted(s for t in tables for s in t)
         self.addrs = [a for a, _ in self.syms]
 
+    def end(self, pc):
+        """Where the symbol holding @pc ends: the next symbol's address."""
+        i = bisect.bisect_right(self.addrs, pc)
+        return self.addrs[i] if i < len(self.addrs) else pc + 4096
+
     def at(self, pc):
         i = bisect.bisect_right(self.addrs, pc) - 1
         if i < 0:
@@ -197,7 +202,7 @@ def main(argv):
             if fstart not in starts:
                 in_mod = fstart >= modbase and name in dict((n, 0) for _, n in modsyms)
                 path, base = (m["module"], modbase) if in_mod else (m["vmlinux"], 0)
-                starts[fstart] = objdump_starts(objdump, path, base, fstart, fstart + max(off, 1) + 4096)
+                starts[fstart] = objdump_starts(objdump, path, base, fstart, sym.end(pc))
             bad += pc not in starts[fstart]
         figure = figures.get(case)
         verdict = "no icount figure"
