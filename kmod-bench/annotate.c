@@ -5,6 +5,7 @@
  * marker to the next sees exactly the instructions the timing method
  * differences: twice minus once is one operation (and, for a hazard case
  * entered on, the put-back pair that the timing subtracts follows).
+ * (With n = 1 and 2: see annotate_batches().)
  * Reading the file gives the addresses the debugger needs; a write of
  * "variant impl depth state" lines waits for the debugger to clear
  * irqb_annot_wait, then runs each case.
@@ -75,9 +76,11 @@ static int find_case(const char *line, struct irqb_ctx *c,
 
 /*
  * The batches between markers, all from one call site in one loop, so
- * consecutive segments run the same instructions outside the batch: the
- * segment of i = 0 is the once batch, i = 1 the twice batch, i = 2 and 3
- * the put-back pair. The trip count comes from memory so it is not peeled.
+ * consecutive segments run the same instructions outside the batch:
+ * segments 0-3 are once and twice with n = 1, then with n = 2 (their
+ * growth from n = 1 to 2 is one loop iteration: a loop's entry code may
+ * differ between the two loops and cancels only there), 4-7 the same for
+ * the put-back. The trip count comes from memory so it is not peeled.
  */
 static noinline __noclone void annotate_batches(const irqb_batch_fn *fns,
 						struct irqb_ctx *c)
@@ -88,7 +91,7 @@ static noinline __noclone void annotate_batches(const irqb_batch_fn *fns,
 		irqb_annot_mark(i);
 		if (i + 1 >= READ_ONCE(irqb_annot_segs))
 			break;
-		fns[i / 2](c, 1, i & 1);
+		fns[i / 4](c, 1 + (i / 2 & 1), i & 1);
 	}
 }
 
@@ -106,7 +109,7 @@ static void annotate_case(const struct irqb_variant *v, struct irqb_ctx *c,
 	preempt_disable();
 	irqb_outer_enter(v, c->impl, state, &flags);
 	/* the marks that follow: segments + 1 */
-	irqb_annot_begin(c->putback ? 5 : 3);
+	irqb_annot_begin(c->putback ? 9 : 5);
 	annotate_batches(fns, c);
 	irqb_outer_exit(v, c->impl, state, flags);
 	preempt_enable();

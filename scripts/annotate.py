@@ -2,11 +2,12 @@
 """annotate.py OUT_DIR CELL [ICOUNT_CSV]: one operation's instructions per case.
 
 Reads OUT_DIR/CELL.trace.json (scripts/annotate_gdb.py: per case, the pcs
-and disassembly of the once batch, the twice batch and, for a hazard case
-entered on, the put-back pair) and OUT_DIR/CELL.annotate.meta. The
-operation is the part of the twice trace the once trace lacks (difflib
-aligns them by pc); its length is twice - once (minus the put-back pair),
-exactly what tcg-icount measures. Writes OUT_DIR/<case>.<cell>.txt and .json
+and disassembly of the once and twice batches with n = 1 and n = 2 and, for
+a hazard case entered on, the same for the put-back) and
+OUT_DIR/CELL.annotate.meta. The length of one operation is the growth of
+twice minus once from n = 1 to n = 2 (minus the put-back's), exactly what
+tcg-icount measures per iteration; the listed instructions are the part of
+the n = 1 twice trace the once trace lacks (difflib aligns them by pc). Writes OUT_DIR/<case>.<cell>.txt and .json
 with symbol+offset (vmlinux's and the module's ELF symbols), a class per
 instruction and totals per class, and checks every traced pc against
 objdump's listing of its function. With ICOUNT_CSV (a tcg-icount run of
@@ -171,9 +172,12 @@ def main(argv):
     vdata = data_symbols(m["vmlinux"], nm)
     rc = 0
     for case, segs in zip(cases, traces):
+        if len(segs) not in (4, 8):
+            die(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
+        # once/twice with n = 1, then n = 2: one loop iteration's difference
         once, twice = segs[0], segs[1]
-        length = len(twice) - len(once)
-        pb = len(segs[3]) - len(segs[2]) if len(segs) == 4 else 0
+        length = (len(segs[3]) - len(segs[2])) - (len(twice) - len(once))
+        pb = (len(segs[7]) - len(segs[6])) - (len(segs[5]) - len(segs[4])) if len(segs) == 8 else 0
         sm = difflib.SequenceMatcher(None, [p for p, _ in once], [p for p, _ in twice], autojunk=False)
         op = []
         for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
@@ -183,7 +187,8 @@ def main(argv):
         # the twice trace has beyond the once trace include loop code; the
         # per-class totals are twice minus once, exact like the length
         totals = dict.fromkeys(CLASSES, 0)
-        for sign, seg in ((1, twice), (-1, once)) + (((-1, segs[3]), (1, segs[2])) if pb else ()):
+        signs = (-1, 1, 1, -1) + ((1, -1, -1, 1) if len(segs) == 8 else ())
+        for sign, seg in zip(signs, segs):
             classify = Classifier(arch, vdata)
             for _, asm in seg:
                 totals[classify(asm)] += sign
@@ -196,7 +201,7 @@ def main(argv):
         # static cross-check: every traced pc starts an instruction in objdump
         bad = 0
         starts = {}
-        for pc, _ in twice:
+        for pc, _ in segs[3]:
             name, off = sym.at(pc)
             fstart = pc - off
             if fstart not in starts:
@@ -210,16 +215,16 @@ def main(argv):
             ok = length - pb == round(figure)
             verdict = f"icount p50 {figure:g}: {'match' if ok else 'MISMATCH'}"
             rc = rc or (0 if ok else 1)
-        doc = {"case": case, "cell": cell, "ops_insns": length - pb, "twice_minus_once": length,
+        doc = {"case": case, "cell": cell, "ops_insns": length - pb, "op_with_putback": length,
                "putback": pb, "icount_p50": figure, "totals": totals, "instructions": rows,
-               "objdump_mismatches": bad, "traced_pcs": len(twice)}
+               "objdump_mismatches": bad, "traced_pcs": len(segs[3])}
         fname = case.replace("/", "_")
         with open(f"{out}/{fname}.{cell}.json", "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
         with open(f"{out}/{fname}.{cell}.txt", "w", encoding="utf-8") as f:
             f.write(f"{cell} {case}: {length - pb} instructions per operation"
-                    f" (twice {len(twice)} - once {len(once)}{f' - put-back {pb}' if pb else ''}); {verdict}\n")
-            f.write(f"objdump cross-check: {len(twice) - bad} of {len(twice)} traced pcs are instruction starts\n")
+                    f" (n=2 minus n=1 of twice minus once{f', minus put-back {pb}' if pb else ''}); {verdict}\n")
+            f.write(f"objdump cross-check: {len(segs[3]) - bad} of {len(segs[3])} traced pcs are instruction starts\n")
             for r in rows:
                 f.write(f"{r['pc']}  {r['sym']:<40} {r['class']:<8} {r['asm']}\n")
             f.write("(the instructions above are the twice trace's beyond its alignment with the once trace;"
