@@ -187,7 +187,7 @@ def main(argv):
         # the twice trace has beyond the once trace include loop code; the
         # per-class totals are twice minus once, exact like the length
         totals = dict.fromkeys(CLASSES, 0)
-        signs = (-1, 1, 1, -1) + ((1, -1, -1, 1) if len(segs) == 8 else ())
+        signs = (1, -1, -1, 1) + ((-1, 1, 1, -1) if len(segs) == 8 else ())
         for sign, seg in zip(signs, segs):
             classify = Classifier(arch, vdata)
             for _, asm in seg:
