@@ -48,6 +48,8 @@ tcg-icount) qemu+=(-accel tcg -icount "shift=0,sleep=off") smp=1 ;;
 esac
 qemu+=(-cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot -nic none
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+# annotate.sh: a gdbstub (-gdb tcp::PORT) for the single-stepping debugger
+[ -n "${QEMU_GDB_PORT:-}" ] && qemu+=(-gdb "tcp:127.0.0.1:$QEMU_GDB_PORT")
 printf '%q ' "${qemu[@]}" >"$log.cmd"
 echo >>"$log.cmd"
 

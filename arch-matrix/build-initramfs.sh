@@ -45,6 +45,12 @@ touch -d @0 "$stage"/*
 	echo "file /init $stage/init 0755 0 0"
 	echo "file /irqbench.ko $stage/irqbench.ko 0644 0 0"
 	echo "file /request $stage/request 0644 0 0"
+	# annotate mode (arch-matrix/annotate.sh): one case per line
+	if [ -n "${ANNOTATE_CASES:-}" ]; then
+		printf '%s\n' "$ANNOTATE_CASES" >"$stage/annotate"
+		touch -d @0 "$stage/annotate"
+		echo "file /annotate $stage/annotate 0644 0 0"
+	fi
 	if [ -n "$selftest" ]; then
 		echo "file /irqbench_selftest $stage/irqbench_selftest 0755 0 0"
 	fi

@@ -116,6 +116,7 @@ int irqb_debugfs_init(void)
 			    &results_json_fops);
 	debugfs_create_file("samples", 0444, irqb_dir, NULL, &samples_fops);
 	debugfs_create_file("variants", 0444, irqb_dir, NULL, &variants_fops);
+	irqb_annotate_init(irqb_dir);
 	return 0;
 }
 

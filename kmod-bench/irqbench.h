@@ -129,6 +129,10 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *r,
 void irqb_show_variants(struct seq_file *m);
 void irqb_log_results(const struct irqb_results *r);
 
+/* annotate.c */
+struct dentry;
+void irqb_annotate_init(struct dentry *dir);
+
 /* debugfs.c */
 int irqb_debugfs_init(void);
 void irqb_debugfs_exit(void);

@@ -227,6 +227,14 @@ else
 fi
 progress check results "$t" "compare, history, plots, dashboard"
 
+# ---- annotate (issue 9): trace length == tcg-icount figure, both arches
+t=$(date +%s)
+mkdir -p "$out/annotate"
+"$IRQBENCH_ROOT/scripts/check-annotate.sh" "$out/annotate" >"$out/annotate.ktap"
+ktap "annotate: " "$out/annotate.ktap"
+progress check annotate "$t" "trace length against the icount figure"
+# ---- end annotate
+
 passed=$(grep -c '^pass' "$tally" || true)
 failed=$(grep -c '^fail' "$tally" || true)
 skipped=$(grep -c '^skip' "$tally" || true)

@@ -123,6 +123,32 @@ static void dump_kernel_log(void)
 	free(buf);
 }
 
+/*
+ * Annotate mode: print the addresses a debugger needs, then hand the cases
+ * to the module, which waits for the debugger before running them.
+ */
+static int annotate(void)
+{
+	char cases[4096];
+	ssize_t w;
+	int fd;
+
+	mark("BEGIN annotate-addrs");
+	cat(DBG "annotate");
+	mark("END annotate-addrs");
+	slurp("/annotate", cases, sizeof(cases));
+	fd = open(DBG "annotate", O_WRONLY);
+	w = fd < 0 ? -1 : write(fd, cases, strlen(cases));
+	if (fd >= 0)
+		close(fd);
+	if (w < 0) {
+		printf("init: annotate failed: %s\n", strerror(errno));
+		return 3;
+	}
+	mark("ANNOTATED");
+	return 0;
+}
+
 int main(void)
 {
 	char params[1024], request[600];
@@ -143,6 +169,8 @@ int main(void)
 	}
 	close(fd);
 
+	if (!access("/annotate", R_OK))
+		rc = annotate();
 	slurp("/request", request, sizeof(request));
 	if (request[0]) {
 		printf("init: request: %s\n", request);

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""annotate.py OUT_DIR CELL [ICOUNT_CSV]: one operation's instructions per case.
+
+Reads OUT_DIR/CELL.trace.json (scripts/annotate_gdb.py: per case, the pcs
+and disassembly of the once and twice batches with n = 1 and n = 2 and, for
+a hazard case entered on, the same for the put-back) and
+OUT_DIR/CELL.annotate.meta. The length of one operation is the growth of
+twice minus once from n = 1 to n = 2 (minus the put-back's), exactly what
+tcg-icount measures per iteration; the listed instructions are the part of
+the n = 1 twice trace the once trace lacks (difflib aligns them by pc). Writes OUT_DIR/<case>.<cell>.txt and .json
+with symbol+offset (vmlinux's and the module's ELF symbols), a class per
+instruction and totals per class, and checks every traced pc against
+objdump's listing of its function. With ICOUNT_CSV (a tcg-icount run of
+the same cell) it compares the length with the case's p50 and exits 1 on
+a mismatch. Exit codes: 0 clean, 1 mismatch, 2 incomplete, 3 usage/data.
+"""
+import bisect
+import csv
+import difflib
+import json
+import re
+import subprocess
+import sys
+
+CLASSES = ["irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other"]
+
+
+def die(code, msg):
+    print(f"annotate: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def symbols(path, nm, base=0):
+    """Sorted (address, name) of the text symbols of an ELF file."""
+    out = subprocess.run([nm, "-n", path], check=True, capture_output=True, text=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        # arm64's $x/$d mapping symbols name no function
+        if len(parts) == 3 and parts[1] in "tTwW" and not parts[2].startswith("$"):
+            syms.append((int(parts[0], 16) + base, parts[2]))
+    return sorted(syms)
+
+
+def data_symbols(path, nm):
+    out = subprocess.run([nm, "-n", path], check=True, capture_output=True, text=True).stdout
+    return {int(p[0], 16): p[2] for p in (l.split() for l in out.splitlines())
+            if len(p) == 3 and p[1] in "dDbB"}
+
+
+class Symbolizer:
+    def __init__(self, tables):
+        self.syms = sorted(s for t in tables for s in t)
+        self.addrs = [a for a, _ in self.syms]
+
+    def end(self, pc):
+        """Where the symbol holding @pc ends: the next symbol's address."""
+        i = bisect.bisect_right(self.addrs, pc)
+        return self.addrs[i] if i < len(self.addrs) else pc + 4096
+
+    def at(self, pc):
+        i = bisect.bisect_right(self.addrs, pc) - 1
+        if i < 0:
+            return None, 0
+        return self.syms[i][1], pc - self.syms[i][0]
+
+
+X86_BRANCH = re.compile(r"^(call|ret|jmp|j[a-z]+|loop)\b")
+ARM_BRANCH = re.compile(r"^(b|bl|blr|br|ret|cbn?z|tbn?z|b\.[a-z]+)\b")
+ARM_ATOMIC = re.compile(r"^(ld[a]?xr[bh]?|st[l]?xr[bh]?|ld[a]?xp|st[l]?xp|cas[a-z]*|swp[a-z]*"
+                        r"|ld(add|clr|eor|set|smax|smin|umax|umin)[a-z]*"
+                        r"|st(add|clr|eor|set|smax|smin|umax|umin)[a-z]*)\b")
+
+
+class Classifier:
+    """A class per instruction; arm64 follows registers loaded from tpidr/sp_el0."""
+
+    def __init__(self, arch, vmlinux_data):
+        self.arch = arch
+        self.data = vmlinux_data
+        self.tp, self.cur = set(), set()
+
+    def __call__(self, asm):
+        a = asm.strip()
+        op = a.split()[0] if a else ""
+        if self.arch == "x86_64":
+            return self.x86(a, op)
+        return self.arm64(a, op)
+
+    def x86(self, a, op):
+        if op in ("pushf", "pushfq", "popf", "popfq", "cli", "sti"):
+            return "irqflag"
+        if op == "lock" or (op == "xchg" and "(" in a):
+            return "atomic"
+        if op in ("mfence", "lfence", "sfence"):
+            return "barrier"
+        if "%gs:" in a:
+            m = re.search(r"# (0x[0-9a-f]+)", a)
+            name = self.data.get(int(m.group(1), 16), "") if m else ""
+            return "preempt" if "preempt_count" in name else "percpu"
+        if X86_BRANCH.match(op):
+            return "branch"
+        return "other"
+
+    def arm64(self, a, op):
+        regs = re.findall(r"\b[xw](\d+)\b", a)
+        low = a.lower()
+        if op in ("mrs", "msr") and re.search(r"daif|icc_pmr_el1|s3_0_c4_c6_0", low):
+            return "irqflag"
+        if ARM_ATOMIC.match(op):
+            return "atomic"
+        if op in ("dsb", "dmb", "isb"):
+            return "barrier"
+        if op == "mrs" and "tpidr" in low:
+            self.tp.add(regs[0])
+            return "percpu"
+        if op == "mrs" and "sp_el0" in low:
+            self.cur.add(regs[0])
+            return "preempt"
+        if ARM_BRANCH.match(op):
+            return "branch"
+        dst, srcs = (regs[0], regs[1:]) if regs else (None, [])
+        cls = "other"
+        if op.startswith(("ld", "st")) and srcs and srcs[0] in self.cur and re.search(r", #(8|0x8)\]", a):
+            cls = "preempt"
+        elif any(r in self.tp for r in srcs):
+            cls = "percpu"
+            if op == "add":
+                self.tp.add(dst)
+        if dst and not op.startswith("st") and cls != "percpu":
+            self.tp.discard(dst)
+            self.cur.discard(dst)
+        return cls
+
+
+def objdump_starts(objdump, path, base, lo, hi):
+    """Instruction starts objdump lists in [lo, hi) of a file loaded at base."""
+    out = subprocess.run([objdump, "-d", f"--start-address={lo - base:#x}",
+                          f"--stop-address={hi - base:#x}", path],
+                         check=True, capture_output=True, text=True).stdout
+    return {int(m.group(1), 16) + base for m in re.finditer(r"^\s*([0-9a-f]+):\t[0-9a-f]", out, re.M)}
+
+
+def main(argv):
+    if len(argv) not in (3, 4):
+        die(3, "usage: annotate.py OUT_DIR CELL [ICOUNT_CSV]")
+    out, cell = argv[1], argv[2]
+    try:
+        meta = [l.rstrip("\n").split("=", 1) for l in open(f"{out}/{cell}.annotate.meta", encoding="utf-8")]
+        traces = json.load(open(f"{out}/{cell}.trace.json", encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        die(3, f"cannot read the trace of {cell}: {e}")
+    m = dict(kv for kv in meta if kv[0] != "case")
+    cases = [v for k, v in meta if k == "case"]
+    if len(cases) != len(traces):
+        die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
+    arch = cell.split("-")[0]
+    cross = "aarch64-linux-gnu-" if arch == "arm64" else ""
+    nm, objdump = cross + "nm", cross + "objdump"
+    modsyms = symbols(m["module"], nm)
+    mark_off = dict((n, a) for a, n in modsyms)["irqb_annot_mark"]
+    modbase = int(m["mark"], 16) - mark_off
+    vsyms = symbols(m["vmlinux"], nm)
+    sym = Symbolizer([vsyms, [(a + modbase, n) for a, n in modsyms]])
+    figures = {}
+    if len(argv) == 4:
+        with open(argv[3], encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r.get("unit") == "insn":
+                    key = f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['irq_state']}"
+                    figures[key] = float(r["p50"])
+    vdata = data_symbols(m["vmlinux"], nm)
+    rc = 0
+    for case, segs in zip(cases, traces):
+        if len(segs) not in (4, 8):
+            die(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
+        # once/twice with n = 1, then n = 2: one loop iteration's difference
+        once, twice = segs[0], segs[1]
+        length = (len(segs[3]) - len(segs[2])) - (len(twice) - len(once))
+        pb = (len(segs[7]) - len(segs[6])) - (len(segs[5]) - len(segs[4])) if len(segs) == 8 else 0
+        sm = difflib.SequenceMatcher(None, [p for p, _ in once], [p for p, _ in twice], autojunk=False)
+        op = []
+        for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
+            if tag in ("insert", "replace"):
+                op.extend(twice[j1:j2])
+        # once and twice run different loops of one function, so the pcs
+        # the twice trace has beyond the once trace include loop code; the
+        # per-class totals are twice minus once, exact like the length
+        totals = dict.fromkeys(CLASSES, 0)
+        signs = (1, -1, -1, 1) + ((-1, 1, 1, -1) if len(segs) == 8 else ())
+        for sign, seg in zip(signs, segs):
+            classify = Classifier(arch, vdata)
+            for _, asm in seg:
+                totals[classify(asm)] += sign
+        classify = Classifier(arch, vdata)
+        rows = []
+        for pc, asm in op:
+            name, off = sym.at(pc)
+            rows.append({"pc": f"{pc:#x}", "sym": f"{name}+{off:#x}" if name else "?",
+                         "asm": asm, "class": classify(asm)})
+        # static cross-check: every traced pc starts an instruction in objdump
+        bad = 0
+        starts = {}
+        for pc, _ in segs[3]:
+            name, off = sym.at(pc)
+            fstart = pc - off
+            if fstart not in starts:
+                in_mod = fstart >= modbase and name in dict((n, 0) for _, n in modsyms)
+                path, base = (m["module"], modbase) if in_mod else (m["vmlinux"], 0)
+                starts[fstart] = objdump_starts(objdump, path, base, fstart, sym.end(pc))
+            bad += pc not in starts[fstart]
+        figure = figures.get(case)
+        verdict = "no icount figure"
+        if figure is not None:
+            ok = length - pb == round(figure)
+            verdict = f"icount p50 {figure:g}: {'match' if ok else 'MISMATCH'}"
+            rc = rc or (0 if ok else 1)
+        doc = {"case": case, "cell": cell, "ops_insns": length - pb, "op_with_putback": length,
+               "putback": pb, "icount_p50": figure, "totals": totals, "instructions": rows,
+               "objdump_mismatches": bad, "traced_pcs": len(segs[3])}
+        fname = case.replace("/", "_")
+        with open(f"{out}/{fname}.{cell}.json", "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1)
+        with open(f"{out}/{fname}.{cell}.txt", "w", encoding="utf-8") as f:
+            f.write(f"{cell} {case}: {length - pb} instructions per operation"
+                    f" (n=2 minus n=1 of twice minus once{f', minus put-back {pb}' if pb else ''}); {verdict}\n")
+            f.write(f"objdump cross-check: {len(segs[3]) - bad} of {len(segs[3])} traced pcs are instruction starts\n")
+            for r in rows:
+                f.write(f"{r['pc']}  {r['sym']:<40} {r['class']:<8} {r['asm']}\n")
+            f.write("(the instructions above are the twice trace's beyond its alignment with the once trace;"
+                    " totals are twice minus once)\n")
+            f.write("totals: " + " ".join(f"{k}={v}" for k, v in totals.items() if v) + "\n")
+        print(f"{cell} {case}: {length - pb} insns; {verdict}; "
+              + " ".join(f"{k}={v}" for k, v in totals.items() if v)
+              + (f"; objdump: {bad} pcs not instruction starts" if bad else ""))
+        if bad:
+            rc = rc or 1
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

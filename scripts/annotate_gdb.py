@@ -1,0 +1,43 @@
+# Runs inside gdb-multiarch (-batch -x): attaches to QEMU's gdbstub, clears
+# the module's wait flag and single-steps every case from its begin marker
+# through its last segment marker, writing each executed pc and its
+# disassembly as JSON to $ANNOT_TRACE. QEMU masks interrupts while
+# single-stepping, so the steps are the case's own instructions.
+import json
+import os
+
+import gdb  # pylint: disable=import-error
+
+env = os.environ
+begin, mark, end, wait = (int(env["ANNOT_" + k], 16) for k in ("BEGIN", "MARK", "END", "WAIT"))
+gdb.execute("set pagination off")
+gdb.execute("set confirm off")
+gdb.execute("target remote 127.0.0.1:" + env["ANNOT_PORT"])
+arch = gdb.selected_frame().architecture()
+arg0 = "$rdi" if "x86" in arch.name() else "$x0"
+gdb.execute(f"break *{begin:#x}")
+gdb.execute(f"break *{end:#x}")
+gdb.execute(f"set var *(int *){wait:#x} = 0")
+cases = []
+while True:
+    gdb.execute("continue")
+    pc = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+    if pc == end:
+        break
+    segs = int(gdb.parse_and_eval(arg0))
+    seen, steps = 0, []
+    while True:
+        gdb.execute("stepi", to_string=True)
+        pc = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+        if pc == mark:
+            seen += 1
+            if seen == segs:
+                break
+            steps.append([])
+        if seen:
+            steps[-1].append([pc, arch.disassemble(pc)[0]["asm"]])
+    cases.append(steps)
+with open(env["ANNOT_TRACE"], "w", encoding="utf-8") as f:
+    json.dump(cases, f)
+gdb.execute("delete")
+gdb.execute("detach")
