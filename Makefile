@@ -23,6 +23,7 @@ help:
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions (build/annotate)"
+	@echo "  make annotate-results  the traces RESULTS.md explains with (results/annotate/)"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
 	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
@@ -55,6 +56,10 @@ matrix:
 # one operation's executed instructions (ad hoc: build/annotate)
 annotate: deps
 	@arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
+
+# the traces RESULTS.md explains its figures with (results/annotate/)
+annotate-results: deps
+	@scripts/annotate-results.sh
 
 check: deps
 	@scripts/check.sh
@@ -104,5 +109,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check annotate fuzz compare calibrate history repeat baseline results \
+.PHONY: help deps bench matrix check annotate annotate-results fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean
