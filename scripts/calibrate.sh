@@ -7,7 +7,8 @@
 set -euo pipefail
 out=${1:?usage: calibrate.sh OUT_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
-export ACCEL=tcg REPEAT=${REPEAT:-5} SELFTEST=0 RESULTS=$out
+# CALIBRATE_REPEAT, not REPEAT: make exports REPEAT=1 for every target
+export ACCEL=tcg REPEAT=${CALIBRATE_REPEAT:-5} SELFTEST=0 RESULTS=$out
 export ARCHS=${ARCHS:-x86_64 arm64} KERNELS=${KERNELS:-7.3} CONFIGS=${CONFIGS:-default}
 export REQUEST=${REQUEST:-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
 for i in 1 2; do
