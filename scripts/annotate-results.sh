@@ -20,8 +20,9 @@ rc=0
 for config in ${CONFIGS:-default distro}; do
 	for arch in ${ARCHS:-x86_64 arm64}; do
 		cell=$arch-7.3-$config
-		csv=$(find "$results" -maxdepth 2 -name "$cell.csv" -path '*/2*' ! -path '*.failed/*' | sort | tail -n 1)
-		if [ -z "$csv" ] || ! grep -q ',tcg-icount,' "$csv"; then
+		csv=$(find "$results" -maxdepth 2 -name "$cell.csv" -path '*/2*' ! -path '*.failed/*' \
+			-exec grep -l ',tcg-icount,' {} + | sort | tail -n 1)
+		if [ -z "$csv" ]; then
 			echo "irqbench: annotate-results: no tcg-icount run of $cell under $results" >&2
 			exit 2
 		fi
