@@ -1,9 +1,11 @@
 #!/bin/bash
 # annotate-results.sh: the traces RESULTS.md explains its figures with.
 # Runs make annotate for every case report.py's EXPLAIN table names, on
-# ARCHS x 7.3 x CONFIGS (default distro), into results/annotate/, each
-# trace's length checked against the tcg-icount p50 of the newest stored
-# run of its cell (exit 1 on a mismatch, 2 when a cell has no such run).
+# ANNOTATE_ARCHS x 7.3 x ANNOTATE_CONFIGS (both arches; default, distro:
+# not ARCHS/CONFIGS, which make exports to every recipe) into
+# results/annotate/, each trace's length checked against the tcg-icount p50
+# of the newest stored run of its cell (exit 1 on a mismatch, 2 when a cell
+# has no such run).
 set -euo pipefail
 # shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
@@ -17,8 +19,8 @@ trap 'rm -rf "$icount"' EXIT
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
-for config in ${CONFIGS:-default distro}; do
-	for arch in ${ARCHS:-x86_64 arm64}; do
+for config in ${ANNOTATE_CONFIGS:-default distro}; do
+	for arch in ${ANNOTATE_ARCHS:-x86_64 arm64}; do
 		cell=$arch-7.3-$config
 		csv=$(find "$results" -maxdepth 2 -name "$cell.csv" -path '*/2*' ! -path '*.failed/*' \
 			-exec grep -l ',tcg-icount,' {} + | sort | tail -n 1)

@@ -158,6 +158,7 @@ def main(argv):
     cross = "aarch64-linux-gnu-" if arch == "arm64" else ""
     nm, objdump = cross + "nm", cross + "objdump"
     modsyms = symbols(m["module"], nm)
+    modsym_set = set(modsyms)
     mark_off = dict((n, a) for a, n in modsyms)["irqb_annot_mark"]
     modbase = int(m["mark"], 16) - mark_off
     vsyms = symbols(m["vmlinux"], nm)
@@ -205,7 +206,9 @@ def main(argv):
             name, off = sym.at(pc)
             fstart = pc - off
             if fstart not in starts:
-                in_mod = fstart >= modbase and name in dict((n, 0) for _, n in modsyms)
+                # by address: on arm64 the image sits above the modules, and
+                # the builtin loops share their names with the module's
+                in_mod = (fstart - modbase, name) in modsym_set
                 path, base = (m["module"], modbase) if in_mod else (m["vmlinux"], 0)
                 starts[fstart] = objdump_starts(objdump, path, base, fstart, sym.end(pc))
             bad += pc not in starts[fstart]

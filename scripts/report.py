@@ -209,7 +209,8 @@ def annotations():
     for path in sorted(glob.glob(os.path.join(ANNOTATE_DIR, "*.json"))):
         with open(path, encoding="utf-8") as f:
             a = json.load(f)
-        out[(a["cell"], a["case"])] = a
+        if isinstance(a, dict) and "case" in a:  # not the raw <cell>.trace.json
+            out[(a["cell"], a["case"])] = a
     return out
 
 
