@@ -199,6 +199,12 @@ EXPLAIN = [
      "counted/native/d1/off", "counted/emulated:v7.3/d1/off"),
     ("spin_lock_irq_disable() native vs the v7.3 model, entered on",
      "counted/native/d1/on", "counted/emulated:v7.3/d1/on"),
+    ("the tip model vs the v7.3 model, entered on",
+     "counted/emulated:tip/d1/on", "counted/emulated:v7.3/d1/on"),
+    ("the v1-percpu model vs the v7.3 model, entered on",
+     "counted/emulated:v1-percpu/d1/on", "counted/emulated:v7.3/d1/on"),
+    ("local_interrupt_disable()+enable() outermost (entered on) vs nested in an outer counted region (off)",
+     "interrupt_only/native/d1/on", "interrupt_only/native/d1/off"),
     ("spin_lock_irqsave() entered on vs off", "irqsave/native/d1/on", "irqsave/native/d1/off"),
 ]
 
