@@ -10,7 +10,14 @@ PKGS=(
 	qemu-system-x86 qemu-system-arm
 	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch
 	linux-source-6.1 linux-headers-amd64
+	libjson-c-dev pkg-config
 )
+# The guest selftest parses results.json with json-c, linked statically for
+# each guest arch: its arch's copy comes from Debian's multiarch packages.
+FOREIGN=(arm64)
+for a in "${FOREIGN[@]}"; do
+	PKGS+=("libjson-c-dev:$a")
+done
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -24,5 +31,8 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "irqbench: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+for a in "${FOREIGN[@]}"; do
+	dpkg --print-foreign-architectures | grep -qx "$a" || $SUDO dpkg --add-architecture "$a"
+done
 $SUDO apt-get update -q >/dev/null
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

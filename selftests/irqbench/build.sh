@@ -11,7 +11,12 @@ out=${3:?}
 cross=$(arch_cross "$arch")
 src=$(cat "$kbuild/.irqbench-src")
 mkdir -p "$out"
+# results.json is parsed with json-c where the arch has its static library
+# (deps.sh installs it); without it the selftest reports that check skipped.
+json=()
+lib=$("${cross}gcc" -print-file-name=libjson-c.a)
+[ "$lib" != libjson-c.a ] && json=(-DIRQB_JSON_C -ljson-c)
 "${cross}gcc" -static -O2 -Wall -Wextra -Werror -I "$src/tools/testing/selftests" \
-	-o "$out/irqbench_test" "$IRQBENCH_ROOT/selftests/irqbench/irqbench_test.c" ||
+	-o "$out/irqbench_test" "$IRQBENCH_ROOT/selftests/irqbench/irqbench_test.c" "${json[@]}" ||
 	die "the selftest did not build for $arch"
 echo "$out/irqbench_test"

@@ -5,6 +5,7 @@
  * and irqbench.ko (loaded, or at $IRQBENCH_KO / /irqbench.ko).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -196,20 +197,204 @@ static const char *check_record(char **f, const struct variant *v)
 	return NULL;
 }
 
-/* results.json: one array, one object per CSV record. */
-static void check_json(const char *id, int records)
-{
-	char *json = slurp(DBG "results.json"), *p, *end;
-	int objects = 0;
+#ifdef IRQB_JSON_C
+#include <json-c/json.h>
 
-	for (p = json; p && (p = strstr(p, "{\"arch\":")); p++)
-		objects++;
-	end = json ? json + strlen(json) : NULL;
-	while (end && end > json && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	record(json && json[0] == '[' && end > json && end[-1] == ']' && objects == records ? 0 : 1,
-	       "%s results.json is an array of %d objects (found %d)", id, records, objects);
+/* Why one JSON value differs from its CSV text, or NULL if they agree. */
+static const char *json_differs(struct json_object *val, const char *text)
+{
+	char *end;
+	double d;
+
+	switch (json_object_get_type(val)) {
+	case json_type_null:
+		return text[0] ? "null where the CSV has a value" : NULL;
+	case json_type_string:
+		return strcmp(json_object_get_string(val), text) ? "a different string" : NULL;
+	case json_type_int:
+	case json_type_double:
+		d = strtod(text, &end);
+		if (!text[0] || *end)
+			return "a number where the CSV has none";
+		return d == json_object_get_double(val) ? NULL : "a different number";
+	default:
+		return "a value that is neither null, string nor number";
+	}
+}
+
+/*
+ * results.json, parsed by json-c: an array with one object per CSV record,
+ * in the same order, each with exactly the CSV's columns and each value
+ * equal to its CSV field (numbers as numbers, null where the CSV is empty).
+ */
+static void check_json(const char *id, const char *csv, int records)
+{
+	char *json = slurp(DBG "results.json"), *text = csv ? strdup(csv) : NULL;
+	char *line, *save = NULL, *hdr[NFIELDS + 1], *f[NFIELDS + 1], why[200] = "";
+	struct json_object *root = json ? json_tokener_parse(json) : NULL, *obj, *val;
+	const char *d;
+	int n = 0, nh = 0, i;
+
+	if (!root || !json_object_is_type(root, json_type_array))
+		snprintf(why, sizeof(why), "not a JSON array");
+	for (line = text && !why[0] ? strtok_r(text, "\n", &save) : NULL; line && !why[0];
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "arch,", 5)) {
+			nh = split(line, hdr);
+			continue;
+		}
+		obj = json_object_array_get_idx(root, n++);
+		if (split(line, f) != nh || !obj || !json_object_is_type(obj, json_type_object) ||
+		    json_object_object_length(obj) != nh) {
+			snprintf(why, sizeof(why), "object %d lacks the CSV's %d fields",
+				 n - 1, nh);
+			break;
+		}
+		for (i = 0; i < nh && !why[0]; i++) {
+			d = json_object_object_get_ex(obj, hdr[i], &val) ?
+			    json_differs(val, f[i]) : "missing";
+			if (d)
+				snprintf(why, sizeof(why), "object %d field %s: %s", n - 1, hdr[i], d);
+		}
+	}
+	if (!why[0] && (n != records || (int)json_object_array_length(root) != n))
+		snprintf(why, sizeof(why), "%d objects for %d CSV records",
+			 root ? (int)json_object_array_length(root) : 0, records);
+	record(why[0] ? 1 : 0, "%s results.json (json-c) equals the CSV field by field%s%s",
+	       id, why[0] ? ": " : "", why);
+	json_object_put(root);
+	free(text);
 	free(json);
+}
+#else
+static void check_json(const char *id, const char *csv, int records)
+{
+	(void)csv;
+	(void)records;
+	record(2, "%s results.json against the CSV: built without json-c", id);
+}
+#endif
+
+/* "[-]a.bcd" as thousandths. */
+static long long milli(const char *t)
+{
+	int neg = *t == '-';
+	char *end;
+	long long whole = strtoll(t + neg, &end, 10);
+	long long frac = *end == '.' ? strtoll(end + 1, NULL, 10) : 0;
+
+	return neg ? -(whole * 1000 + frac) : whole * 1000 + frac;
+}
+
+/* floor(sqrt(x)) by bisection: a reference independent of int_sqrt64(). */
+static unsigned long long floor_sqrt(unsigned long long x)
+{
+	unsigned long long lo = 0, hi = 1ULL << 32, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (mid * mid <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static long long at_rank(const long long *v, long long n, long long pct)
+{
+	long long r = (n * pct + 99) / 100;
+
+	return v[(r < 1 ? 1 : r) - 1];
+}
+
+/*
+ * One record's statistics recomputed in user space from its raw samples:
+ * the name of the first field the module got differently, or NULL. The
+ * module computes them with the kernel's own int_sqrt64() and division, so
+ * this checks their semantics in the running kernel (floor of the square
+ * root, truncating division), which the host tests only check on a copy.
+ */
+static const char *stats_differ(char **f, const char *line, int *spread)
+{
+	long long n = atoi(f[F_SAMPLES]), *v = calloc(n, sizeof(*v));
+	long long sum = 0, mean, d, half, lo, hi, want[9];
+	unsigned long long sq = 0;
+	static const char * const name[9] = {
+		"p50", "mean", "min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
+	};
+	const char *p = strrchr(line, ',');
+	int i, got = 0;
+
+	for (p = p ? p + 1 : NULL; v && p && got < n; got++) {
+		v[got] = milli(p);
+		sum += v[got];
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	if (!v || got != n) {
+		free(v);
+		return "samples (count)";
+	}
+	qsort(v, n, sizeof(*v), cmp_ll);
+	mean = sum / n;
+	for (i = 0; i < n; i++) {
+		d = v[i] - mean;
+		sq += (unsigned long long)(d * d);
+	}
+	half = ((long long)floor_sqrt(n * 1000000ULL) * 98 + 99) / 100;
+	lo = (n * 1000 / 2 - half) / 1000;
+	hi = (n * 1000 / 2 + 1000 + half + 999) / 1000;
+	want[0] = (v[(n - 1) / 2] + v[n / 2]) / 2;
+	want[1] = mean;
+	want[2] = v[0];
+	want[3] = at_rank(v, n, 90);
+	want[4] = at_rank(v, n, 99);
+	want[5] = v[n - 1];
+	want[6] = n > 1 ? (long long)floor_sqrt(sq / (n - 1)) : 0;
+	want[7] = v[(lo < 1 ? 1 : lo) - 1];
+	want[8] = v[(hi > n ? n : hi) - 1];
+	*spread += want[6] > 0;
+	free(v);
+	for (i = 0; i < 9; i++)
+		if (milli(f[F_P50 + i]) != want[i])
+			return name[i];
+	return NULL;
+}
+
+/* Every record's statistics against its raw samples (the samples file). */
+static void check_stats(const char *id, const char *csv)
+{
+	char *text = csv ? strdup(csv) : NULL, *samples = slurp(DBG "samples");
+	char *line, *save = NULL, *f[NFIELDS + 1], key[128], why[200] = "";
+	const char *at, *d;
+	int n = 0, spread = 0;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !why[0];
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "arch,", 5) || split(line, f) != NFIELDS)
+			continue;
+		snprintf(key, sizeof(key), "\n%s,%s,%s,%s,", f[F_VARIANT], f[F_IMPL],
+			 f[F_DEPTH], f[F_STATE]);
+		at = samples ? strstr(samples, key) : NULL;
+		d = at ? stats_differ(f, strtok(strdupa(at + 1), "\n"), &spread) : "samples (none)";
+		if (d)
+			snprintf(why, sizeof(why), ": %s %s d%s %s: %s differs", f[F_VARIANT],
+				 f[F_IMPL], f[F_DEPTH], f[F_STATE], d);
+		n++;
+	}
+	record(why[0] || !n ? 1 : 0,
+	       "%s statistics of %d records equal their recomputation from raw samples (%d with spread)%s",
+	       id, n, spread, why);
+	free(samples);
+	free(text);
 }
 
 /* Models, native where the kernel has it, and vmlinux's copy if seen. */
@@ -221,7 +406,7 @@ static int count_impls(const struct variant *v, bool builtin)
 static void test_variant(const struct variant *v, int *impl_native)
 {
 	static const int depths[] = { 1, 2, 4, 8 };
-	char req[2048], dlist[32] = "", *text, *line, *save = NULL, *f[NFIELDS + 1];
+	char req[2048], dlist[32] = "", *text, *csv, *line, *save = NULL, *f[NFIELDS + 1];
 	const char *why;
 	int i, nd = 0, ns = v->on + v->off + v->offraw, got = 0, err, bad = 0;
 	char states[32], first_bad[160] = "";
@@ -245,6 +430,7 @@ static void test_variant(const struct variant *v, int *impl_native)
 		return;
 	}
 	text = slurp(DBG "results");
+	csv = text ? strdup(text) : NULL;
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "arch,", 5))
@@ -270,7 +456,9 @@ static void test_variant(const struct variant *v, int *impl_native)
 	/* one test for all of a variant's records, naming the first bad one */
 	record(bad || !got ? 1 : 0, "%s: all %d records pass the record checks%s%s",
 	       v->id, got, bad ? "; first failure: " : "", first_bad);
-	check_json(v->id, got);
+	check_json(v->id, csv, got);
+	check_stats(v->id, csv);
+	free(csv);
 	record(got == nd * ns * count_impls(v, builtin) ? 0 : 1,
 	       "run %s gives one record per impl, depth and state (%d of %d)",
 	       v->id, got, nd * ns * count_impls(v, builtin));
@@ -431,6 +619,82 @@ static pid_t start_long_run(void)
 	return -1;
 }
 
+/* The pid of the kthread named NAME, or -1. */
+static pid_t find_thread(const char *name)
+{
+	char path[64], *comm;
+	pid_t pid, found = -1;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && found < 0 && (e = readdir(d))) {
+		pid = atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		comm = slurp(path);
+		if (comm && !strncmp(comm, name, strlen(name)) && comm[strlen(name)] == '\n')
+			found = pid;
+		free(comm);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * cpu=N runs on CPU N: while a long run on the last CPU is going on, its
+ * thread is bound to that CPU alone and is running there. Needs a second
+ * CPU (make check boots one such guest).
+ */
+static void test_other_cpu(void)
+{
+	long cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	char req[160], name[32], path[64], allowed[32] = "?", *st, *p;
+	int status, on = -1, i;
+	pid_t pid, thread = -1;
+
+	if (cpu < 1) {
+		record(2, "a run with cpu=N runs on CPU N: this guest has one CPU");
+		return;
+	}
+	snprintf(req, sizeof(req), "variants=all depths=1-16 samples=31 cpu=%ld " MODELS, cpu);
+	snprintf(name, sizeof(name), "irqbench/%ld", cpu);
+	pid = fork();
+	if (pid == 0)
+		_exit(request(req, strlen(req)));
+	for (i = 0; i < 20000 && thread < 0; i++) {
+		thread = run_in_progress() ? find_thread(name) : -1;
+		if (thread < 0)
+			sleep_ms(1);
+	}
+	if (thread > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/status", thread);
+		st = slurp(path);
+		p = st ? strstr(st, "Cpus_allowed_list:\t") : NULL;
+		if (p)
+			sscanf(p, "Cpus_allowed_list:\t%31s", allowed);
+		free(st);
+		snprintf(path, sizeof(path), "/proc/%d/stat", thread);
+		st = slurp(path);
+		p = st ? strrchr(st, ')') : NULL;
+		/* field 39, "processor", is the 37th after the comm's ')' */
+		for (i = 0; p && i < 37; i++)
+			p = strchr(p + 1, ' ');
+		if (p)
+			on = atoi(p + 1);
+		free(st);
+	}
+	kill(pid, SIGKILL);	/* a killed writer stops the run */
+	waitpid(pid, &status, 0);
+	for (i = 0; i < 20000 && run_in_progress(); i++)
+		sleep_ms(1);
+	record(thread > 0 && atol(allowed) == cpu && !strchr(allowed, '-') &&
+	       !strchr(allowed, ',') && on == cpu ? 0 : 1,
+	       "a run with cpu=%ld runs in %s, bound to CPU %s alone and running on CPU %d",
+	       cpu, thread > 0 ? name : "no thread", allowed, on);
+}
+
 /* A run whose writer is killed stops; the previous results stay. */
 static void test_killed_run(void)
 {
@@ -578,6 +842,7 @@ int main(void)
 	test_model_none(counted_native);
 	test_concurrency();
 	test_killed_run();
+	test_other_cpu();
 	test_load_params(ko);
 
 	ksft_set_plan(nresults);
