@@ -35,18 +35,21 @@ fi
 # build directory or the builtin copy while another writes it. run-cell.sh
 # holds this lock already (IRQBENCH_BUILD_LOCKED), until it has copied the
 # image it boots: another checkout may relink vmlinux with its own loops.
-mkdir -p "$IRQBENCH_CACHE/build"
+mkdir -p "$IRQBENCH_WORK/build"
 [ -n "${IRQBENCH_BUILD_LOCKED:-}" ] || lock_wait 8 "$IRQBENCH_CACHE/build.lock" "another irqbench kernel build"
 
 # builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
 # brought up to date with kmod-bench/. Debian's trees never change, so their
 # copy is made once; a KSRC tree is linked afresh every time (a link made
-# before an edit may still point at the old file).
+# before an edit may still point at the old file). In a private work root
+# the copy keeps the tree's own name: same-shaped paths let ccache hit.
 builtin_tree() {
 	local src=$1 name dst f
 	name=$(basename "$src")
-	[ -n "${KSRC:-}" ] && name=ksrc-$(echo "$src" | sha256sum | cut -c1-12)
-	dst=$IRQBENCH_CACHE/src-builtin/$name
+	if [ -n "${KSRC:-}" ] && [ "$IRQBENCH_WORK" = "$IRQBENCH_CACHE" ]; then
+		name=ksrc-$(echo "$src" | sha256sum | cut -c1-12)
+	fi
+	dst=$IRQBENCH_WORK/src-builtin/$name
 	if [ -n "${KSRC:-}" ] || [ ! -f "$dst/.irqbench-copy" ]; then
 		rm -rf "$dst"
 		mkdir -p "$(dirname "$dst")"
@@ -84,12 +87,18 @@ key=$( {
 	cat "${frags[@]}"
 	echo "$src $(kernel_version "$src") $cc_version LLVM=${LLVM:-}"
 } | sha256sum | cut -c1-12)
-bdir=$IRQBENCH_CACHE/build/$arch-$kernel-$config-$key
+bdir=$IRQBENCH_WORK/build/$arch-$kernel-$config-$key
 image=$(arch_image "$arch")
 target=${image##*/}
 if [ -f "$bdir/.irqbench-built" ]; then
-	# the builtin loops changed: an incremental build relinks vmlinux
-	if [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
+	# A KSRC tree may have changed since (a patch, a bisect step): kbuild
+	# rebuilds what did. Debian's trees do not change; when the builtin
+	# loops did, an incremental build relinks vmlinux.
+	if [ -n "${KSRC:-}" ]; then
+		starting "$arch-$kernel-$config" kernel "incremental build of $src (log: $bdir/build.log)"
+		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
+	elif [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
 		starting "$arch-$kernel-$config" kernel "relinking the builtin loops (log: $bdir/build.log)"
 		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"

@@ -5,6 +5,15 @@ IRQBENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IRQBENCH_CACHE=${IRQBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/irqbench}
 export IRQBENCH_ROOT IRQBENCH_CACHE
 export CCACHE_DIR=${CCACHE_DIR:-$IRQBENCH_CACHE/ccache}
+# Paths under the cache are hashed relative to the build directory, and the
+# compile's working directory is not hashed: a tree at another place under
+# the cache, laid out the same way (src-builtin/NAME, build/CELL), hits.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$IRQBENCH_CACHE} CCACHE_NOHASHDIR=1
+# Where builds, builtin copies and work files go: the shared cache, or a
+# private root (make bisect) laid out the same way. The build lock and
+# ccache stay shared.
+IRQBENCH_WORK=${IRQBENCH_WORK:-$IRQBENCH_CACHE}
+export IRQBENCH_WORK
 
 die() {
 	echo "irqbench: error: $*" >&2

@@ -20,7 +20,7 @@ repeat=${REPEAT:-1}
 [[ $repeat =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive integer, not '$repeat'"
 here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"
-work=$IRQBENCH_CACHE/work/$cell
+work=$IRQBENCH_WORK/work/$cell
 mkdir -p "$work"
 
 # From the kernel build to the private copy of its image, no other run may
@@ -34,7 +34,7 @@ progress "$cell" build "$t" "kernel $(basename "$bdir")"
 # The shared work directory (module objects, initramfs) is one run's at a
 # time; the run boots private copies, so a concurrent run of the same cell
 # can rebuild it meanwhile and both land intact.
-priv=$(mktemp -d "$IRQBENCH_CACHE/work/.run-$cell-XXXXXX")
+priv=$(mktemp -d "$IRQBENCH_WORK/work/.run-$cell-XXXXXX")
 trap 'rm -rf "$priv"' EXIT
 lock_wait 9 "$work.lock" "another run using $work"
 t=$(date +%s)
