@@ -23,11 +23,12 @@ help:
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
 	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions (build/annotate)"
-	@echo "  make annotate-results  the traces RESULTS.md explains with (results/annotate/)"
+	@echo "  make annotate-results  the traces RESULTS.md explains with (results/<run-id>/annotate/)"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
 	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
 	@echo "  make calibrate      two tcg runs at REPEAT=5: the gate's false-positive rate and power"
+	@echo "  make bisect KSRC=<git tree> GOOD=<rev> BAD=<rev> CASE=<case>  first commit that changes CASE"
 	@echo "  make history        stored runs by date, commit, kernel and accel"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
@@ -53,11 +54,16 @@ matrix:
 	@KERNELS="$(MATRIX_KERNELS)" CONFIGS="$(MATRIX_CONFIGS)" \
 		IRQBENCH_COMMAND="make matrix ACCEL=$(ACCEL)" arch-matrix/matrix.sh
 
-# one operation's executed instructions (ad hoc: build/annotate)
+# one operation's executed instructions, into results/<run-id>/annotate/ of
+# the newest tcg-icount run of each cell (checked against it), else build/annotate
 annotate: deps
-	@arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
+	@ANNOTATE_INTO_RUNS=1 arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
 
-# the traces RESULTS.md explains its figures with (results/annotate/)
+# the first commit of KSRC between GOOD and BAD that changes CASE's count
+bisect: deps
+	@scripts/bisect.sh
+
+# the traces RESULTS.md explains its figures with (results/<run-id>/annotate/)
 annotate-results: deps
 	@scripts/annotate-results.sh
 
@@ -109,5 +115,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check annotate annotate-results fuzz compare calibrate history repeat baseline results \
+.PHONY: help deps bench matrix check annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean

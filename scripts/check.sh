@@ -3,7 +3,7 @@
 # Host unit tests and the fuzzer, linters, then guests that boot each of
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
 # config) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers results" runs
+# CHECK_ONLY="host lint distro inputs guests broken checkers results bisect" runs
 # only those stages (for a quick look; make check runs all).
 # CHECK_HOST_WRAP is a command the host tests run under: a test hook that
 # shows a crash is caught (e.g. one that truncates their output and aborts).
@@ -240,6 +240,15 @@ mkdir -p "$out/annotate"
 ktap "annotate: " "$out/annotate.ktap"
 progress check annotate "$t" "trace length against the icount figure"
 # ---- end annotate
+
+# ---- bisect (issue 11): make bisect names a planted one-instruction commit
+if stage bisect; then
+	t=$(date +%s)
+	"$IRQBENCH_ROOT/scripts/check-bisect.sh" "$out/bisect" >"$out/bisect.ktap" 2>"$out/bisect.log"
+	ktap "bisect: " "$out/bisect.ktap"
+	progress check bisect "$t" "make bisect on a three-commit history"
+fi
+# ---- end bisect
 
 passed=$(grep -c '^pass' "$tally" || true)
 failed=$(grep -c '^fail' "$tally" || true)

@@ -185,7 +185,6 @@ def exactness_section(runs_used):
     return out + [""]
 
 
-ANNOTATE_DIR = os.path.join(runs.RESULTS, "annotate")
 CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
 # (question, case A, case B): why is A more than B, per arch and config
 EXPLAIN = [
@@ -210,9 +209,10 @@ EXPLAIN = [
 
 
 def annotations():
-    """results/annotate/*.json (make annotate-results): {(cell, case): record}."""
+    """results/<run-id>/annotate/*.json (make annotate-results): {(cell, case):
+    record}; run ids sort by time, so a newer run's trace of a case wins."""
     out = {}
-    for path in sorted(glob.glob(os.path.join(ANNOTATE_DIR, "*.json"))):
+    for path in sorted(glob.glob(os.path.join(runs.RESULTS, "*", "annotate", "*.json"))):
         with open(path, encoding="utf-8") as f:
             a = json.load(f)
         if isinstance(a, dict) and "case" in a:  # not the raw <cell>.trace.json
@@ -228,7 +228,7 @@ def explain_section():
     out = ["## Why one path costs more than another, instruction by instruction", "",
            "From `make annotate-results`: the executed instructions of one operation of each case, "
            "traced in a booted tcg-icount guest by single-stepping through QEMU's gdbstub "
-           "(`results/annotate/*.txt` lists them with symbols). Each trace's length equals the "
+           "(`results/<run-id>/annotate/*.txt` lists them with symbols, beside the run whose figures they explain). Each trace's length equals the "
            "case's tcg-icount p50 (the `match` column). A cell below: instructions of A − B, then the "
            "classes that differ (irqflag: pushf/popf/cli/sti or DAIF/PMR; atomic; barrier; preempt: "
            "the preempt count; percpu; branch: calls, returns, jumps; other).", "",
@@ -389,6 +389,26 @@ def pipeline_section():
     return out + [""]
 
 
+def bisect_section():
+    """results/pipeline/bisect.json (a make bisect summary) as a section."""
+    path = os.path.join(runs.RESULTS, "pipeline", "bisect.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        b = json.load(f)
+    out = ["## Exact bisect", "",
+           f"`make bisect KSRC=<the synthetic history of scripts/bisect-history.sh> GOOD=base "
+           f"BAD={b['bad'][:12]} CASE={b['case']}` on {b['arch']}, config {b['config']}, "
+           f"{b['accel']}: first bad commit **{b['first_bad'][:12]}** \"{b['subject']}\", "
+           f"{b['case']} {b['good_insn']:g} → {b['first_bad_insn']:g} instructions "
+           f"({b['delta_insn']:+g}). Each step builds the commit's kernel (ccache), boots it and "
+           "measures the one case:", "",
+           "| step | commit | instructions | seconds |", "|---|---|---|---|"]
+    for i, st in enumerate(b["steps"], 1):
+        out.append(f"| {i} | {st['commit'][:12]} | {st.get('insn', '')} | {st['seconds']} |")
+    return out + [""]
+
+
 def plots_section(made):
     out = ["## Plots", "", "All drawn by gnuplot from the same runs (`plots/*.gp`); SVG beside each PNG; "
            "the dashboard is `plots/out/index.html`.", ""]
@@ -493,6 +513,7 @@ def write(runs_used, made, all_runs=()):
     lines += across_kernel_section(runs_used)
     lines += hazard_section(runs_used)
     lines += pipeline_section()
+    lines += bisect_section()
     lines += env_section(runs_used)
     lines += tables_section(runs_used)
     lines += plots_section(made)
