@@ -402,7 +402,7 @@ def bisect_section():
            f"{b['accel']}: first bad commit **{b['first_bad'][:12]}** \"{b['subject']}\", "
            f"{b['case']} {b['good_insn']:g} → {b['first_bad_insn']:g} instructions "
            f"({b['delta_insn']:+g}). Each step builds the commit's kernel (ccache), boots it and "
-           "measures the one case:", "",
+           f"measures the one case ({b.get('conditions', 'conditions not recorded')}):", "",
            "| step | commit | instructions | seconds |", "|---|---|---|---|"]
     for i, st in enumerate(b["steps"], 1):
         out.append(f"| {i} | {st['commit'][:12]} | {st.get('insn', '')} | {st['seconds']} |")
