@@ -24,15 +24,21 @@ kernel=${kernel%%-*}
 kernel=${kernel%.0}
 
 rm -rf "$out"
-# the build alone first: a commit that does not build is skipped, not bad
-if ! KSRC=$tree "$IRQBENCH_ROOT/arch-matrix/build-kernel.sh" "$arch" "$kernel" "$config" >/dev/null; then
-	echo "irqbench: bisect: $(git -C "$tree" rev-parse --short HEAD) does not build: skipped" >&2
-	exit 125
-fi
-KSRC=$tree SELFTEST=0 REPEAT=1 \
+mkdir -p "$out"
+# One build per step: run-cell builds; a commit that does not build is
+# skipped (exit 125), not called bad.
+if ! KSRC=$tree SELFTEST=0 REPEAT=1 \
 	REQUEST="variants=$variant depths=$depth states=$state samples=5 model=$model" \
-	"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" "$kernel" "$config" tcg-icount "$out" >&2 ||
+	"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" "$kernel" "$config" tcg-icount "$out" \
+	>"$out/run-cell.err" 2>&1; then
+	cat "$out/run-cell.err" >&2
+	if grep -q 'kernel build failed' "$out/run-cell.err"; then
+		echo "irqbench: bisect: $(git -C "$tree" rev-parse --short HEAD) does not build: skipped" >&2
+		exit 125
+	fi
 	die "bisect: the guest failed at $(git -C "$tree" rev-parse --short HEAD) (see $out)"
+fi
+cat "$out/run-cell.err" >&2
 /usr/bin/python3 - "$out/$arch-$kernel-$config.csv" "$variant" "$impl" "$depth" "$state" <<'EOF'
 import csv, sys
 path, variant, impl, depth, state = sys.argv[1:]
