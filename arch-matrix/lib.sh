@@ -100,3 +100,25 @@ tree_identity() {
 			xargs -0 sha256sum | sha256sum | cut -c1-64)"
 	fi
 }
+
+# ---- machine archive (issue 10): shared by fetch-source.sh and toolchain-root.sh
+# The first Debian archive URI (and its key) of the machine's apt sources.
+machine_archive() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^$/ { if (uri && main && !sec) { print uri, key; exit } uri=""; key=""; main=0; sec=0 }
+			/^URIs:/ { uri=$2 }
+			/^Signed-By:/ { key=$2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /-security$/) sec=1 }
+			/^Components:/ { for (i = 2; i <= NF; i++) if ($i == "main") main=1 }
+			END { if (uri && main && !sec) print uri, key }
+		' "$f" | head -n 1
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		awk '$1 == "deb" && $0 !~ /-security/ && / main/ {
+			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list
+	fi
+}
+# ---- end machine archive
