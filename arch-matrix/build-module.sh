@@ -25,7 +25,7 @@ if [ "${LLVM:-}" = 1 ]; then
 else
 	args+=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
 fi
-run_logged "$out/build.log" make "${args[@]}" modules ||
+run_logged "$out/build.log" in_build_env "$kbuild" make "${args[@]}" modules ||
 	die "irqbench.ko did not build against ${src:-$kbuild}"
 if grep -q "warning:" "$out/build.log"; then
 	grep "warning:" "$out/build.log" >&2

@@ -1,5 +1,5 @@
 #!/bin/bash
-# toolchain-root.sh path | run CMD... | needed KERNEL_TREE
+# toolchain-root.sh path | run CMD... | id | needed KERNEL_TREE
 # A pinned Debian trixie root with what LLVM=1 and Rust kernels need
 # (clang/lld/llvm 19, rustc, rust-src, bindgen, ...): 7.3 needs Clang
 # 17.0.1, rustc 1.85.0 and bindgen 0.71.1, this release has Clang 14 and no
@@ -11,6 +11,7 @@
 #   run     runs CMD inside it (chroot in a private mount namespace), with
 #           the cache, the irqbench tree, KSRC and /proc bind-mounted at
 #           their own paths; the working directory is kept
+#   id      the root's identity: suite, key and a hash of its exact versions
 #   needed  exit 0 when the host's own tools are too old for LLVM=1/Rust on
 #           KERNEL_TREE (make LLVM=1 rustavailable and the minimum Clang),
 #           1 when they suffice
@@ -74,8 +75,8 @@ run_in_root() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	unshare --mount --propagation private -- bash -c '
 		set -e
-		root=$1 path=$2 cwd=$3 n=$4
-		shift 4
+		root=$1 path=$2 cwd=$3 ccache=$4 n=$5
+		shift 5
 		for ((i = 0; i < n; i++)); do
 			mkdir -p "$root$1"
 			mount --bind "$1" "$root$1"
@@ -84,9 +85,9 @@ run_in_root() {
 		mount -t proc proc "$root/proc"
 		mount --bind /dev "$root/dev"
 		exec chroot "$root" /usr/bin/env -i PATH="$path" HOME=/root LC_ALL=C.UTF-8 \
-			CCACHE_DIR="$CCACHE_DIR" KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-}" \
+			CCACHE_DIR="$ccache" KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-}" \
 			/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-	' toolchain-root "$root" "$ROOT_PATH" "$(pwd)" "${#binds[@]}" "${binds[@]}" "$@"
+	' toolchain-root "$root" "$ROOT_PATH" "$(pwd)" "$dir/ccache" "${#binds[@]}" "${binds[@]}" "$@"
 }
 
 # needed TREE: are the host's tools too old for LLVM=1 and Rust on TREE?
@@ -111,8 +112,13 @@ run)
 	build_root
 	run_in_root "$@"
 	;;
+id)
+	# what a build directory's key names: the package list and exact versions
+	[ -f "$dir/.irqbench-ready" ] || die "no toolchain root built yet"
+	echo "$SUITE-$key-$(sha256sum <"$dir/versions" | cut -c1-12)"
+	;;
 needed)
 	host_insufficient "${2:?usage: toolchain-root.sh needed KERNEL_TREE}"
 	;;
-*) die "usage: toolchain-root.sh path | run CMD... | needed KERNEL_TREE" ;;
+*) die "usage: toolchain-root.sh path | run CMD... | id | needed KERNEL_TREE" ;;
 esac
