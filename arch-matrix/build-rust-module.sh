@@ -16,7 +16,9 @@ mkdir -p "$out"
 for f in "$IRQBENCH_ROOT"/kmod-bench/rust/{Kbuild,*.rs}; do
 	cmp -s "$f" "$out/$(basename "$f")" || cp "$f" "$out/"
 done
-args=(-C "$kbuild" M="$out" ARCH="$arch" LLVM=1 CLIPPY=1 KRUSTFLAGS=-Dwarnings -j"$(nproc)")
+# the release the records name (the module's vermagic must match it anyway)
+release=$(cat "$kbuild/include/config/kernel.release")
+args=(-C "$kbuild" M="$out" ARCH="$arch" LLVM=1 CLIPPY=1 IRQBENCH_RELEASE="$release" -j"$(nproc)")
 run_logged "$out/build.log" in_build_env "$kbuild" make "${args[@]}" modules ||
 	die "irqbench_rust.ko did not build against $kbuild"
 if grep -q "warning" "$out/build.log"; then

@@ -10,7 +10,8 @@
 //! guest's init copies into the console sections the host collects.
 
 use core::cell::Cell;
-use core::fmt;
+use kernel::bindings;
+use kernel::fmt;
 use kernel::interrupt::{local_interrupt_disable, LocalInterruptDisabled};
 use kernel::prelude::*;
 use kernel::sync::{
@@ -421,7 +422,24 @@ fn time_batch(c: &Locks, case: &Case, n: u32, twice: bool) -> Result<Batch> {
 
 /// Per-operation difference of a pair, in thousandths.
 fn per_op_milli(twice: i64, once: i64, n: u32) -> i64 {
-    (twice - once) * 1000 / i64::from(n)
+    // n is at least 1 (calibrate() starts there); no panic path in the sampling
+    twice
+        .wrapping_sub(once)
+        .wrapping_mul(1000)
+        .checked_div(i64::from(n))
+        .unwrap_or(0)
+}
+
+/// Ascending insertion sort: a few hundred values at most, and unlike
+/// `sort_unstable()` no panic path (which objtool cannot follow here).
+fn sort(v: &mut [i64]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// One sample: the once and twice batches, in an order alternating with `s`.
@@ -464,7 +482,7 @@ fn verify(c: &Locks, case: &mut Case) -> Result {
 }
 
 fn median3(mut v: [i64; 3]) -> i64 {
-    v.sort_unstable();
+    sort(&mut v);
     v[1]
 }
 
@@ -515,18 +533,17 @@ impl fmt::Display for Milli {
 }
 
 /// A fixed-size C string field, with what the C module replaces replaced.
-struct Field<'a>(&'a [core::ffi::c_char], &'static str);
+struct Field<'a>(&'a [u8], &'static str);
 
 impl fmt::Display for Field<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let len = self.0.iter().position(|&c| c == 0).unwrap_or(self.0.len());
         let s = &self.0[..len];
         // leading and trailing blanks are trimmed (strim)
-        let blank = |c: &core::ffi::c_char| (*c as u8).is_ascii_whitespace();
+        let blank = |c: &u8| c.is_ascii_whitespace();
         let start = s.iter().position(|c| !blank(c)).unwrap_or(len);
         let end = s.iter().rposition(|c| !blank(c)).map_or(start, |e| e + 1);
         for &c in &s[start..end] {
-            let c = c as u8;
             let keep = c.is_ascii_alphanumeric() || self.1.as_bytes().contains(&c);
             write!(f, "{}", if keep { c as char } else { '_' })?;
         }
@@ -540,18 +557,20 @@ struct Samples<'a>(&'a [i64]);
 impl fmt::Display for Samples<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, v) in self.0.iter().enumerate() {
-            write!(f, "{}{}", if i > 0 { " " } else { "" }, Milli(*v))?;
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            fmt::Display::fmt(&Milli(*v), f)?;
         }
         Ok(())
     }
 }
 
 /// The kernel release as a record field (characters outside a safe set as `_`).
+/// The module is built against exactly this release (its vermagic must match);
+/// `build-rust-module.sh` passes it from the build's `include/config/kernel.release`.
 fn release() -> Field<'static> {
-    // SAFETY: `init_uts_ns` is a static the kernel initialises before any module loads;
-    // its release string is never written after boot.
-    let uts = unsafe { &*(&raw const bindings::init_uts_ns) };
-    Field(&uts.name.release, "._:+-~")
+    Field(env!("IRQBENCH_RELEASE").as_bytes(), "._:+-~")
 }
 
 /// The CPU model field: x86's model id, arm64's MIDR.
@@ -561,11 +580,13 @@ impl fmt::Display for CpuModel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         #[cfg(target_arch = "x86_64")]
         {
-            // SAFETY: `boot_cpu_data` is set up at boot and read-only for modules.
-            let cpu = unsafe { &*(&raw const bindings::boot_cpu_data) };
+            let cpu = &raw const bindings::boot_cpu_data;
+            // SAFETY: `boot_cpu_data` is set up at boot, before any module loads, and its
+            // model id is not written after; this reads that byte array in place.
+            let model = unsafe { &(*cpu).x86_model_id };
             // the C module only replaces , " and \ in it
-            let id = Field(&cpu.x86_model_id, " !#$%&'()*+-./:;<=>?@[]^_`{|}~");
-            write!(f, "{id}")
+            let id = Field(model, " !#$%&'()*+-./:;<=>?@[]^_`{|}~");
+            fmt::Display::fmt(&id, f)
         }
         #[cfg(target_arch = "aarch64")]
         {
@@ -580,11 +601,11 @@ impl fmt::Display for CpuModel {
 fn emit(case: &Case, accel: &str) -> Result {
     let mut sorted = KVec::with_capacity(case.values.len(), GFP_KERNEL)?;
     sorted.extend_from_slice(&case.values, GFP_KERNEL)?;
-    sorted.sort_unstable();
+    sort(&mut sorted);
     let st = stats::compute(&sorted).ok_or(EINVAL)?;
     let mut ticks = KVec::with_capacity(case.ticks.len(), GFP_KERNEL)?;
     ticks.extend_from_slice(&case.ticks, GFP_KERNEL)?;
-    ticks.sort_unstable();
+    sort(&mut ticks);
     let ticks_p50 = ticks[(ticks.len() - 1) / 2];
     let unit = if accel == "tcg-icount" { "insn" } else { "ns" };
     let config = if cfg!(CONFIG_RUST_INLINE_HELPERS) { "rust-inline" } else { "rust" };
