@@ -154,7 +154,9 @@ fn counter() -> u64 {
     {
         let v: u64;
         // SAFETY: isb; mrs cntvct_el0 reads the virtual counter, ordered, no side effect.
-        unsafe { core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) v, options(nomem, nostack)) };
+        unsafe {
+            core::arch::asm!("isb", "mrs {}, cntvct_el0", out(reg) v, options(nomem, nostack))
+        };
         v
     }
 }
@@ -273,7 +275,10 @@ fn take_lock(l: &SpinLockIrq<u64>, _: ()) -> SpinLockIrqGuard<'_, u64> {
 }
 
 #[inline(always)]
-fn take_lock_with<'a>(l: &'a SpinLockIrq<u64>, t: &'a LocalInterruptDisabled) -> SpinLockGuard<'a, u64> {
+fn take_lock_with<'a>(
+    l: &'a SpinLockIrq<u64>,
+    t: &'a LocalInterruptDisabled,
+) -> SpinLockGuard<'a, u64> {
     l.lock_with(t)
 }
 
@@ -296,8 +301,20 @@ fn take_token(_l: &SpinLock<u64>, _: ()) -> LocalInterruptDisabled {
 }
 
 variant_fns!(lock_batch, lock_verify, irq, plain, take_lock);
-variant_fns!(lock_with_batch, lock_with_verify, irq, token, take_lock_with);
-variant_fns!(try_lock_with_batch, try_lock_with_verify, irq, token, take_try_lock_with);
+variant_fns!(
+    lock_with_batch,
+    lock_with_verify,
+    irq,
+    token,
+    take_lock_with
+);
+variant_fns!(
+    try_lock_with_batch,
+    try_lock_with_verify,
+    irq,
+    token,
+    take_try_lock_with
+);
 variant_fns!(spin_only_batch, spin_only_verify, spin, plain, take_spin);
 variant_fns!(token_batch, token_verify, spin, plain, take_token);
 
@@ -460,7 +477,11 @@ fn verify(c: &Locks, case: &mut Case) -> Result {
     (case.variant.verify)(c, case.depth, outer.as_ref(), &vd);
     drop(outer);
     case.exposed = vd.exposed.get();
-    case.leaks = if case.variant.irq_off { vd.leaks.get() } else { 0 };
+    case.leaks = if case.variant.irq_off {
+        vd.leaks.get()
+    } else {
+        0
+    };
     case.changes = vd.changes.get();
     if case.changes != 0 || vd.failed.get() != 0 || (case.variant.irq_off && case.leaks != 0) {
         pr_err!(
@@ -608,7 +629,11 @@ fn emit(case: &Case, accel: &str) -> Result {
     sort(&mut ticks);
     let ticks_p50 = ticks[(ticks.len() - 1) / 2];
     let unit = if accel == "tcg-icount" { "insn" } else { "ns" };
-    let config = if cfg!(CONFIG_RUST_INLINE_HELPERS) { "rust-inline" } else { "rust" };
+    let config = if cfg!(CONFIG_RUST_INLINE_HELPERS) {
+        "rust-inline"
+    } else {
+        "rust"
+    };
     pr_info!(
         "R {},{},{},{},{},{},native,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,rust\n",
         ARCH,
