@@ -219,7 +219,8 @@ def rust_claims_section(runs_used):
             "|---|---|---|---|---|---|---|"] + rows + [
             "", "What each Rust operation costs against the C path it reaches (depth 1; the difference is "
             "what Rust adds: without inline helpers a `rust_helper_*` call per lock and unlock, and "
-            "the guard's drop, which calls `rust_helper_spin_assert_is_held()`):", "",
+            "`Guard::new()`'s `rust_helper_spin_assert_is_held()` call, an empty function without "
+            "lockdep):", "",
             "| arch | config | Rust operation | entered | Rust | C path (Rust − C) | run, kernel, config |",
             "|---|---|---|---|---|---|---|"] + cases + [""] + toolchain_note()
 # ---- end rust
