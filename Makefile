@@ -47,7 +47,7 @@ deps:
 
 # matrix.sh checks the variables, then installs what is missing (deps.sh).
 bench:
-	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL) REPEAT=$(REPEAT)" \
+	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL) REPEAT=$(REPEAT)$(if $(LLVM), LLVM=$(LLVM))" \
 		arch-matrix/matrix.sh
 
 matrix:

@@ -51,8 +51,17 @@ touch -d @0 "$stage"/*
 		touch -d @0 "$stage/annotate"
 		echo "file /annotate $stage/annotate 0644 0 0"
 	fi
+	# ---- rust (issue 10): the Rust module and its parameters (run-cell.sh)
+	if [ -n "${RUST_KO:-}" ]; then
+		cp "$RUST_KO" "$stage/irqbench_rust.ko"
+		printf '%s\n' "${RUST_PARAMS:-}" >"$stage/rust_request"
+		touch -d @0 "$stage/irqbench_rust.ko" "$stage/rust_request"
+		echo "file /irqbench_rust.ko $stage/irqbench_rust.ko 0644 0 0"
+		echo "file /rust_request $stage/rust_request 0644 0 0"
+	fi
+	# ---- end rust
 	if [ -n "$selftest" ]; then
 		echo "file /irqbench_selftest $stage/irqbench_selftest 0755 0 0"
 	fi
 } >"$out.list"
-"$kbuild/usr/gen_init_cpio" -t 0 "$out.list" >"$out" || die "gen_init_cpio failed"
+in_build_env "$kbuild" "$kbuild/usr/gen_init_cpio" -t 0 "$out.list" >"$out" || die "gen_init_cpio failed"

@@ -37,6 +37,7 @@ fi
 # image it boots: another checkout may relink vmlinux with its own loops.
 mkdir -p "$IRQBENCH_WORK/build"
 [ -n "${IRQBENCH_BUILD_LOCKED:-}" ] || lock_wait 8 "$IRQBENCH_CACHE/build.lock" "another irqbench kernel build"
+export IRQBENCH_BUILD_LOCKED=1 # for toolchain-root.sh, which takes it too
 
 # builtin_tree SRC: the copy of SRC with kernel/irqbench/ added, its files
 # brought up to date with kmod-bench/. Debian's trees never change, so their
@@ -74,18 +75,34 @@ if [ -f "$src/include/linux/interrupt_rc.h" ]; then
 	builtin_hash=$(cat "$src"/kernel/irqbench/* | sha256sum | cut -c1-16)
 fi
 
+# ---- toolchain (issue 10): LLVM=1 and Rust configs build with clang, in
+# the pinned trixie root unless the host's own tools suffice (rustavailable)
+llvm=${LLVM:-}
+rust=0
+case $config in rust | rust-*) llvm=1 rust=1 ;; esac
+case $llvm in "" | 1) ;; *) die "LLVM must be 1 or unset, not '$llvm'" ;; esac
+if [ "$rust" = 1 ] && ! kernel_at_least "$(kernel_version "$src")" 7.3; then
+	die "config $config needs kernel 7.3 or newer (SpinLockIrq, lock_with, LocalInterruptDisabled), not $kernel"
+fi
+run=()
+toolchain=host
+if [ "$llvm" = 1 ] && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" needed "$src"; then
+	run=("$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" run)
+	toolchain=$("${run[@]}" true && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" id)
+fi
 makeargs=(ARCH="$arch" -j"$(nproc)")
-if [ "${LLVM:-}" = 1 ]; then
+if [ "$llvm" = 1 ]; then
 	makeargs+=(LLVM=1 CC="ccache clang")
-	cc_version=$(clang --version | head -n 1)
+	cc_version="$("${run[@]}" clang --version | head -n 1) $("${run[@]}" sh -c 'rustc --version || true' 2>/dev/null)"
 else
 	makeargs+=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
 	cc_version=$("${cross}gcc" --version | head -n 1)
 fi
+# ---- end toolchain
 
 key=$( {
 	cat "${frags[@]}"
-	echo "$src $(kernel_version "$src") $cc_version LLVM=${LLVM:-}"
+	echo "$src $(kernel_version "$src") $cc_version LLVM=$llvm toolchain=$toolchain"
 } | sha256sum | cut -c1-12)
 bdir=$IRQBENCH_WORK/build/$arch-$kernel-$config-$key
 image=$(arch_image "$arch")
@@ -100,7 +117,7 @@ if [ -f "$bdir/.irqbench-built" ]; then
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 	elif [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
 		starting "$arch-$kernel-$config" kernel "relinking the builtin loops (log: $bdir/build.log)"
-		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+		run_logged "$bdir/build.log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
 	fi
 	echo "$bdir"
@@ -112,10 +129,10 @@ log=$bdir/build.log
 cell=$arch-$kernel-$config
 starting "$cell" kernel "configuring in $bdir (logs: $bdir/*.log)"
 
-run_logged "$bdir/config.log" make -C "$src" O="$bdir" "${makeargs[@]}" tinyconfig
-run_logged "$bdir/merge.log" "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" \
+run_logged "$bdir/config.log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" tinyconfig
+run_logged "$bdir/merge.log" "${run[@]}" "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" \
 	"$bdir/.config" "${frags[@]}"
-run_logged "$bdir/olddefconfig.log" make -C "$src" O="$bdir" "${makeargs[@]}" olddefconfig
+run_logged "$bdir/olddefconfig.log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" olddefconfig
 
 # Fail clearly when olddefconfig dropped an option a fragment asked for.
 dropped=0
@@ -148,12 +165,14 @@ t0=$(date +%s)
 ) >/dev/null &
 ticker=$!
 trap 'kill "$ticker" 2>/dev/null || true' EXIT
-run_logged "$log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
+run_logged "$log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 kill "$ticker" 2>/dev/null || true
 if [ ! -f "$bdir/$image" ] || [ ! -f "$bdir/Module.symvers" ]; then
 	die "the build left no $image or Module.symvers in $bdir"
 fi
 echo "${tree:-$src}" >"$bdir/.irqbench-src"
 echo "$builtin_hash" >"$bdir/.irqbench-builtin"
+# where later steps (modules, gen_init_cpio) must run: in_build_env
+[ ${#run[@]} = 0 ] || echo "$toolchain" >"$bdir/.irqbench-toolchain"
 touch "$bdir/.irqbench-built"
 echo "$bdir"

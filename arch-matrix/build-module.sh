@@ -20,12 +20,13 @@ for f in "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h}; do
 	cmp -s "$f" "$out/$(basename "$f")" || cp "$f" "$out/"
 done
 args=(-C "$kbuild" M="$out" ARCH="$arch" W=1 KCFLAGS=-Werror -j"$(nproc)")
-if [ "${LLVM:-}" = 1 ]; then
+# a kernel built with clang (LLVM=1, rust configs) takes its modules with clang
+if [ "${LLVM:-}" = 1 ] || grep -q '^CONFIG_CC_IS_CLANG=y' "$kbuild/.config"; then
 	args+=(LLVM=1 CC="ccache clang")
 else
 	args+=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
 fi
-run_logged "$out/build.log" make "${args[@]}" modules ||
+run_logged "$out/build.log" in_build_env "$kbuild" make "${args[@]}" modules ||
 	die "irqbench.ko did not build against ${src:-$kbuild}"
 if grep -q "warning:" "$out/build.log"; then
 	grep "warning:" "$out/build.log" >&2

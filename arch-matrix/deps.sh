@@ -8,7 +8,7 @@ PKGS=(
 	dwarves ccache python3 python3-scipy git
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
-	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch
+	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
 )

@@ -23,26 +23,6 @@ if [ -f "$src/.irqbench-extracted" ]; then
 fi
 mkdir -p "$IRQBENCH_CACHE/src"
 
-# The first Debian archive URI (and its key) of the machine's apt sources.
-machine_archive() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '
-			/^$/ { if (uri && main && !sec) { print uri, key; exit } uri=""; key=""; main=0; sec=0 }
-			/^URIs:/ { uri=$2 }
-			/^Signed-By:/ { key=$2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /-security$/) sec=1 }
-			/^Components:/ { for (i = 2; i <= NF; i++) if ($i == "main") main=1 }
-			END { if (uri && main && !sec) print uri, key }
-		' "$f" | head -n 1
-	done
-	if [ -f /etc/apt/sources.list ]; then
-		awk '$1 == "deb" && $0 !~ /-security/ && / main/ {
-			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list
-	fi
-}
-
 fetch_deb() {
 	local apt=$IRQBENCH_CACHE/apt uri key opts s
 	read -r uri key < <(machine_archive | head -n 1) || true

@@ -109,3 +109,69 @@ tree_identity() {
 			xargs -0 sha256sum | sha256sum | cut -c1-64)"
 	fi
 }
+
+# ---- machine archive (issue 10): shared by fetch-source.sh and toolchain-root.sh
+# The first Debian archive URI (and its key) of the machine's apt sources.
+machine_archive() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^$/ { if (uri && main && !sec) { print uri, key; exit } uri=""; key=""; main=0; sec=0 }
+			/^URIs:/ { uri=$2 }
+			/^Signed-By:/ { key=$2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /-security$/) sec=1 }
+			/^Components:/ { for (i = 2; i <= NF; i++) if ($i == "main") main=1 }
+			END { if (uri && main && !sec) print uri, key }
+		' "$f" | head -n 1
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		awk '$1 == "deb" && $0 !~ /-security/ && / main/ {
+			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list
+	fi
+}
+# ---- end machine archive
+
+# ---- toolchain helpers (issue 10)
+# kernel_at_least VERSION MIN: VERSION (7.3.0-rc7) is series MIN (7.3) or newer.
+kernel_at_least() {
+	local series
+	series=$(echo "$1" | cut -d. -f1-2 | sed 's/-.*//')
+	[ "$(printf '%s\n' "$2" "$series" | sort -V | head -n 1)" = "$2" ]
+}
+
+# in_build_env KBUILD_DIR CMD...: CMD where that kernel was built: in the
+# toolchain root when build-kernel.sh used it (its host programs, such as
+# gen_init_cpio, are linked against the root's C library), else here.
+in_build_env() {
+	local kbuild=$1
+	shift
+	if [ -f "$kbuild/.irqbench-toolchain" ]; then
+		"$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" run "$@"
+	else
+		"$@"
+	fi
+}
+
+# rust_params REQUEST: the Rust module's parameters from a C module request:
+# samples=, window_us= as they are, depths= (1-4,8) as a bit mask. The
+# variants, states and models of the request are the C module's.
+rust_params() {
+	local w out="" mask=0 part a b d parts
+	for w in $1; do
+		case $w in
+		samples=* | window_us=*) out="$out $w" ;;
+		depths=*)
+			IFS=, read -ra parts <<<"${w#depths=}"
+			for part in "${parts[@]}"; do
+				a=${part%-*} b=${part#*-}
+				[[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]] || return 1
+				for ((d = a; d <= b && d <= 16; d++)); do mask=$((mask | (1 << d))); done
+			done
+			out="$out depths=$mask"
+			;;
+		esac
+	done
+	echo "${out# }"
+}
+# ---- end toolchain helpers

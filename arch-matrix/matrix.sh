@@ -49,6 +49,16 @@ for c in $CONFIGS; do
 		refuse "CONFIGS=pseudo-nmi is arm64 only and ARCHS='$ARCHS' has no arm64"
 	fi
 done
+# ---- rust (issue 10): Rust configs need 7.3's API; LLVM is 1 or unset
+case ${LLVM:-} in "" | 1) ;; *) refuse "LLVM must be 1 or unset, not '$LLVM'" ;; esac
+for c in $CONFIGS; do
+	case $c in rust | rust-*) ;; *) continue ;; esac
+	for k in $KERNELS; do
+		kernel_at_least "$k" 7.3 ||
+			refuse "CONFIGS=$c needs kernel 7.3 or newer (SpinLockIrq, lock_with, LocalInterruptDisabled), not $k"
+	done
+done
+# ---- end rust
 # Packages next (the request checker needs gcc), then the request.
 "$IRQBENCH_ROOT/arch-matrix/deps.sh" || die "installing dependencies failed"
 request=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}

@@ -45,9 +45,21 @@ if [ "${SELFTEST:-1}" = 1 ]; then
 	selftest=$("$IRQBENCH_ROOT/selftests/irqbench/build.sh" "$arch" "$bdir" "$work/selftest") ||
 		die "$cell: selftest build failed"
 fi
+# ---- rust (issue 10): on Rust configs the Rust module runs after the C one
+unset RUST_KO RUST_PARAMS
+case $config in
+rust | rust-*)
+	RUST_KO=$("$here/build-rust-module.sh" "$arch" "$bdir" "$work/rust-module") ||
+		die "$cell: Rust module build failed"
+	RUST_PARAMS=$(rust_params "$request") || die "$cell: REQUEST has nothing the Rust module can take"
+	export RUST_KO RUST_PARAMS
+	;;
+esac
+# ---- end rust
 "$here/build-initramfs.sh" "$arch" "$bdir" "$ko" "$request" "$work/initramfs.cpio" "$selftest"
 image=$priv/$(basename "$(arch_image "$arch")")
 cp "$ko" "$priv/irqbench.ko"
+[ -z "${RUST_KO:-}" ] || cp "$RUST_KO" "$priv/irqbench_rust.ko"
 cp "$work/initramfs.cpio" "$priv/initramfs.cpio"
 cp "$bdir/$(arch_image "$arch")" "$image"
 exec 9>&- 7>&-
@@ -93,6 +105,10 @@ qemu=$(arch_qemu "$arch")
 	echo "config_sha256=$(sha256sum "$bdir/.config" | cut -c1-64)"
 	echo "compiler=$(grep -m1 '^CONFIG_CC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
 	echo "module_sha256=$(sha256sum "$priv/irqbench.ko" | cut -c1-64)"
+	[ ! -f "$priv/irqbench_rust.ko" ] || echo "rust_module_sha256=$(sha256sum "$priv/irqbench_rust.ko" | cut -c1-64)"
+	[ ! -f "$bdir/.irqbench-toolchain" ] || echo "toolchain=$(cat "$bdir/.irqbench-toolchain")"
+	grep -q '^CONFIG_RUST=y' "$bdir/.config" &&
+		echo "rustc=$(grep -m1 '^CONFIG_RUSTC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
 	echo "initramfs_sha256=$(sha256sum "$priv/initramfs.cpio" | cut -c1-64)"
 	echo "accel=$accel"
 	echo "qemu=$qemu"

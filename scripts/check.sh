@@ -3,7 +3,7 @@
 # Host unit tests and the fuzzer, linters, then guests that boot each of
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
 # config) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers results bisect" runs
+# CHECK_ONLY="host lint distro inputs guests broken checkers results bisect rust" runs
 # only those stages (for a quick look; make check runs all).
 # CHECK_HOST_WRAP is a command the host tests run under: a test hook that
 # shows a crash is caught (e.g. one that truncates their output and aborts).
@@ -249,6 +249,16 @@ if stage bisect; then
 	progress check bisect "$t" "make bisect on a three-commit history"
 fi
 # ---- end bisect
+
+# ---- rust (issue 10): one Rust (LLVM=1) kernel, the Rust module's records
+if stage rust; then
+	t=$(date +%s)
+	mkdir -p "$out/rust"
+	"$IRQBENCH_ROOT/scripts/check-rust.sh" "$out/rust" >"$out/rust.ktap"
+	ktap "rust: " "$out/rust.ktap"
+	progress check rust "$t" "x86_64-7.3-rust: build, boot, Rust records"
+fi
+# ---- end rust
 
 passed=$(grep -c '^pass' "$tally" || true)
 failed=$(grep -c '^fail' "$tally" || true)

@@ -19,6 +19,8 @@ IDENTICAL = [
     (("irqsave", "native", 1, "off"), ("irqsave_hoh", "native", 1, "off")),
     (("lock_with", None, 1, "off"), ("spin_only", "native", 1, "off")),
     (("lock_with", None, 1, "off-raw"), ("spin_only", "native", 1, "off")),
+    # Rust: lock_with() is SpinLock's lock() on the same spinlock_t (issue 10)
+    (("rust_lock_with", "native", 1, "off"), ("rust_spin_only", "native", 1, "off")),
 ]
 FIELDS = {"arch": str, "kernel": str, "config": str, "accel": str, "variant": str,
           "impl": str, "depth": int, "irq_state": str, "batch_ops": int, "samples": int,

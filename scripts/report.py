@@ -140,6 +140,92 @@ def claims_section(runs_used):
     return out
 
 
+# ---- rust (issue 10): the claims answered from the Rust module's figures
+RUST_CONFIGS = ("rust", "rust-inline")
+RUST_CASES = [("SpinLockIrq::lock()", "rust_lock", "on"), ("SpinLockIrq::lock()", "rust_lock", "off"),
+              ("lock_with(&token)", "rust_lock_with", "off"), ("try_lock_with(&token)", "rust_try_lock_with", "off"),
+              ("SpinLock::lock()", "rust_spin_only", "on"), ("SpinLock::lock()", "rust_spin_only", "off"),
+              ("local_interrupt_disable() token", "rust_token", "on"),
+              ("local_interrupt_disable() token", "rust_token", "off")]
+# the C path each Rust case is believed to reach (variant, state), same cell
+C_OF = {"rust_lock": "counted", "rust_lock_with": "lock_with", "rust_try_lock_with": None,
+        "rust_spin_only": "spin_only", "rust_token": "interrupt_only"}
+
+
+def toolchain_note():
+    path = os.path.join(runs.RESULTS, "pipeline", "toolchain-root.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        t = json.load(f)
+    return [f"Rust kernels and `LLVM=1` build in a pinned Debian {t['suite']} root "
+            f"(`arch-matrix/toolchain-root.sh`: {', '.join(t['versions'])}); its first set-up took "
+            f"{t['setup_seconds']:.0f} s and it occupies {t['size_bytes'] / 1e9:.1f} GB ({t['measured']}).", ""]
+
+
+def pair_p50(a, b):
+    return f"{a['p50']:.2f} vs {b['p50']:.2f}" if a and b else "–"
+
+
+def rust_claims_section(runs_used):
+    rows, cases = [], []
+    for accel, (_dirs, _metas, recs) in runs_used.items():
+        for arch in ("arm64", "x86_64"):
+            t = THREAD[arch]
+            for kernel in sorted({r["kernel"] for r in recs if r["arch"] == arch}, reverse=True):
+                for config in RUST_CONFIGS:
+                    key = dict(arch=arch, kernel=kernel, config=config, impl="native", depth=1)
+                    off = find(recs, variant="rust_lock", irq_state="off", **key)
+                    on = find(recs, variant="rust_lock", irq_state="on", **key)
+                    lw = find(recs, variant="rust_lock_with", irq_state="off", **key)
+                    if not (off and on and lw):
+                        continue
+                    unit = off["unit"]
+                    where = f"{accel}, {kernel}, {config}"
+                    hw = "" if unit == "insn" else " in emulation time, which says nothing of hardware"
+                    c_off = find(recs, variant="counted", irq_state="off", **key)
+                    c_on = find(recs, variant="counted", irq_state="on", **key)
+                    c_lw = find(recs, variant="lock_with", irq_state="off", **key)
+                    r1 = lw["p50"] / off["p50"]
+                    rows.append(f"| lock_with() cheaper than lock() with irqs disabled | {arch} | "
+                                f"{t['lock_with_off'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and "
+                                f"{t['lock_with_off'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns | "
+                                f"{lw['p50']:.2f} vs {off['p50']:.2f} {unit} (×{r1:.2f}, {lw['p50'] - off['p50']:+.2f}) | "
+                                f"{pair_p50(c_lw, c_off)} | {where} | {'same direction' if r1 < 1 else 'not reproduced'}{hw} |")
+                    r2 = on["p50"] / off["p50"]
+                    rows.append(f"| lock() dearer with irqs enabled than disabled | {arch} | "
+                                f"{t['lock_on'][0] / 100:.2f} vs {t['lock_off'][0] / 100:.2f} and "
+                                f"{t['lock_on'][1] / 100:.2f} vs {t['lock_off'][1] / 100:.2f} ns | "
+                                f"{on['p50']:.2f} vs {off['p50']:.2f} {unit} (×{r2:.2f}, {on['p50'] - off['p50']:+.2f}) | "
+                                f"{pair_p50(c_on, c_off)} | {where} | {'same direction' if r2 > 1 else 'not reproduced'}{hw} |")
+                    for label, v, st in RUST_CASES:
+                        r = find(recs, variant=v, irq_state=st, **key)
+                        c = C_OF[v] and find(recs, variant=C_OF[v], irq_state=st, **key)
+                        if r:
+                            cases.append(f"| {arch} | {config} | {label} | {st} | {r['p50']:.2f} {unit} | "
+                                         + (f"{C_OF[v]}: {c['p50']:.2f} ({r['p50'] - c['p50']:+.2f})" if c else "–")
+                                         + f" | {where} |")
+    if not rows:
+        return []
+    return ["## The thread's claims, from the Rust code itself", "",
+            "`kmod-bench/rust/` is an out-of-tree Rust module timing the thread's own API on 7.3 "
+            "(`SpinLockIrq::lock()`, `lock_with(&LocalInterruptDisabled)`, `try_lock_with()`, plain "
+            "`SpinLock`, the token), with the C module's method and records (`lang` `rust`), in a kernel "
+            "built with `CONFIG_RUST` (config `rust`) and, where measured, with "
+            "`CONFIG_RUST_INLINE_HELPERS` (`rust-inline`). Depth 1; the C column is the C module's "
+            "path that Rust is believed to reach, measured in the same boot of the same kernel "
+            "(`counted` for lock(), `lock_with` for lock_with()).", "",
+            "| claim | arch | thread | Rust (irqbench) | C beside | run, kernel, config | verdict |",
+            "|---|---|---|---|---|---|---|"] + rows + [
+            "", "What each Rust operation costs against the C path it reaches (depth 1; the difference is "
+            "what Rust adds: without inline helpers a `rust_helper_*` call per lock and unlock, and "
+            "`Guard::new()`'s `rust_helper_spin_assert_is_held()` call, an empty function without "
+            "lockdep):", "",
+            "| arch | config | Rust operation | entered | Rust | C path (Rust − C) | run, kernel, config |",
+            "|---|---|---|---|---|---|---|"] + cases + [""] + toolchain_note()
+# ---- end rust
+
+
 # Cases that run identical code (variant, impl, depth, state): under
 # tcg-icount they must agree; impl None is native where it exists, else v7.3.
 IDENTICAL = [
@@ -505,6 +591,7 @@ def write(runs_used, made, all_runs=()):
     lines = ["# irqbench results", "",
              "Generated by `make results` from the runs under `results/`; do not edit by hand. "
              "For each accelerator and cell (arch, kernel, config), the newest good run that measured it.", ""]
+    lines += rust_claims_section(runs_used)
     lines += claims_section(runs_used)
     lines += explain_section()
     lines += exactness_section(runs_used)

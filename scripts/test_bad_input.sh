@@ -20,6 +20,8 @@ cases=(
 	"REQUEST=variants=nosuch|bad REQUEST: unknown variant"
 	"ACCEL=tcg-icount REQUEST=cpu=1|bad REQUEST: cpu must be"
 	"REQUEST=depths=1-17|bad REQUEST: depth"
+	"KERNELS=6.1 CONFIGS=rust|CONFIGS=rust needs kernel 7.3 or newer"
+	"LLVM=2|LLVM must be 1 or unset"
 )
 echo "TAP version 13"
 echo "1..$((${#cases[@]} + 2))"
@@ -29,7 +31,7 @@ for c in "${cases[@]}"; do
 	vars=${c%%|*} want=${c#*|}
 	rc=0
 	# shellcheck disable=SC2086 # vars is a list of assignments
-	env -u KSRC ARCHS="x86_64 arm64" KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount \
+	env -u KSRC -u LLVM ARCHS="x86_64 arm64" KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount \
 		REQUEST="variants=all" $vars RESULTS="$tmp/results" \
 		"$IRQBENCH_ROOT/arch-matrix/matrix.sh" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	lines=$(wc -l <"$tmp/err")
