@@ -71,7 +71,7 @@ if [ -f "$src/include/linux/interrupt_rc.h" ]; then
 	builtin_hash=$(cat "$src"/kernel/irqbench/* | sha256sum | cut -c1-16)
 fi
 
-makeargs=(ARCH="$arch" -j"$(nproc)")
+makeargs=(ARCH="$(arch_field "$arch" karch)" -j"$(nproc)")
 if [ "${LLVM:-}" = 1 ]; then
 	makeargs+=(LLVM=1 CC="ccache clang")
 	cc_version=$(clang --version | head -n 1)
