@@ -37,7 +37,7 @@ help:
 	@echo "  make bare-metal     load it here, run REQUEST, write results (root)"
 	@echo "  make deps           install what is missing from Debian packages"
 	@echo "  make clean          remove build output (the kernel cache stays)"
-	@echo "variables: ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)'"
+	@echo "variables: ARCHS='$(ARCHS)' (or all: arch-matrix/arches.tsv) KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)'"
 	@echo "  ACCEL=$(ACCEL) (auto|kvm|tcg|tcg-icount)  REQUEST='$(REQUEST)'"
 	@echo "  REPEAT=$(REPEAT) boots per cell (ns figures need REPEAT>=2 to be compared)"
 	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang"

@@ -11,7 +11,7 @@ out=${1:?usage: annotate-matrix.sh OUT_DIR CASE...}
 shift
 [ $# -gt 0 ] || die "annotate: set CASE=variant/impl/d<depth>/<state> (several separated by spaces)"
 rc=0
-for arch in ${ARCHS:-x86_64 arm64}; do
+for arch in $(arch_expand "${ARCHS:-x86_64 arm64}"); do
 	for kernel in ${KERNELS:-7.3}; do
 		for config in ${CONFIGS:-default}; do
 			cell=$arch-$kernel-$config

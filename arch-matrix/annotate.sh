@@ -34,11 +34,10 @@ ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: modu
 # the cache's kernel may be relinked by another tree's build while we run:
 # boot and symbolize one copy
 cp "$bdir/vmlinux" "$work/vmlinux"
-image=$work/vmlinux
-if [ "$arch" = arm64 ]; then
-	cp "$bdir/arch/arm64/boot/Image" "$work/Image"
-	image=$work/Image
-fi
+image=$work/$(basename "$(arch_image "$arch")")
+[ "$image" = "$work/vmlinux" ] || cp "$bdir/$(arch_image "$arch")" "$image"
+# the kernel's own structure offsets (annotate.py's preempt and irq classes)
+cp "$bdir/include/generated/asm-offsets.h" "$work/asm-offsets.h"
 ANNOTATE_CASES=$cases "$here/build-initramfs.sh" "$arch" "$bdir" "$ko" "" "$work/initramfs.cpio"
 
 log=$out/$cell.console.log
@@ -60,7 +59,7 @@ for kv in $addrs; do
 	export "ANNOT_${k^^}=${kv#*=}"
 done
 trace=$out/$cell.trace.json
-ANNOT_PORT=$port ANNOT_TRACE=$trace gdb-multiarch -nx -batch \
+ANNOT_PORT=$port ANNOT_TRACE=$trace ANNOT_ARG0=$(arch_field "$arch" arg0) gdb-multiarch -nx -batch \
 	-x "$IRQBENCH_ROOT/scripts/annotate_gdb.py" >"$out/$cell.gdb.log" 2>&1 ||
 	{ kill "$boot" 2>/dev/null || true; die "$cell: gdb failed ($out/$cell.gdb.log)"; }
 wait "$boot" || die "$cell: guest run failed (console: $log)"
@@ -69,6 +68,7 @@ grep -a -q '@@IRQBENCH ANNOTATED@@' "$log" || die "$cell: the guest did not fini
 	echo "cell=$cell"
 	echo "vmlinux=$work/vmlinux"
 	echo "module=$ko"
+	echo "asm_offsets=$work/asm-offsets.h"
 	for kv in $addrs; do echo "$kv"; done
 	printf 'case=%s\n' "$@"
 } >"$out/$cell.annotate.meta"

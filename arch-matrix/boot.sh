@@ -19,23 +19,17 @@ shift 5
 timeout=${BOOT_TIMEOUT:-600}
 
 cmdline="panic=-1 oops=panic softlockup_panic=1 loglevel=5 $*"
-case $arch in
-x86_64)
-	qemu=(qemu-system-x86_64 -M pc -bios /usr/share/qemu/qboot.rom)
-	cmdline="console=ttyS0 tsc=reliable $cmdline"
-	cpu=max
-	# Under TCG the LAPIC timer calibration polls for 100 ms of guest
-	# time, which -icount turns into ~15 s of wall time; the PIT serves
-	# as the tick instead. Only the interrupt source changes.
-	[ "$accel" = kvm ] || cmdline="$cmdline nolapic_timer"
-	;;
-arm64)
-	qemu=(qemu-system-aarch64 -M "virt,gic-version=3")
-	cmdline="console=ttyAMA0 $cmdline"
-	cpu=max,pauth-impdef=on
-	;;
-*) die "unknown arch $arch" ;;
-esac
+# Machine, CPU and console are the arch's row of arches.tsv. x86_64's
+# cmdline_tcg: under TCG the LAPIC timer calibration polls for 100 ms of
+# guest time, which -icount turns into ~15 s of wall time; the PIT serves
+# as the tick instead. Only the interrupt source changes.
+qemu=("$(arch_qemu "$arch")")
+# shellcheck disable=SC2207 # machine is a list of words
+qemu+=($(arch_field "$arch" machine))
+words=("console=$(arch_field "$arch" console)" "$(arch_field "$arch" cmdline)" "$cmdline")
+[ "$accel" = kvm ] || words+=("$(arch_field "$arch" cmdline_tcg)")
+cmdline=$(printf '%s\n' "${words[@]}" | grep -v '^$' | paste -sd ' ')
+cpu=$(arch_field "$arch" cpu)
 # Two CPUs, so cpu= binding means something; one under -icount, where the
 # vCPUs run round-robin and 6.1 never finishes bringing up the second CPU
 # (its TSC sync check spins against a CPU that only runs in turn).

@@ -90,7 +90,7 @@ if [ "$llvm" = 1 ] && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" needed "$sr
 	run=("$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" run)
 	toolchain=$("${run[@]}" true && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" id)
 fi
-makeargs=(ARCH="$arch" -j"$(nproc)")
+makeargs=(ARCH="$(arch_field "$arch" karch)" -j"$(nproc)")
 if [ "$llvm" = 1 ]; then
 	makeargs+=(LLVM=1 CC="ccache clang")
 	cc_version="$("${run[@]}" clang --version | head -n 1) $("${run[@]}" sh -c 'rustc --version || true' 2>/dev/null)"

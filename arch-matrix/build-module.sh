@@ -19,7 +19,7 @@ mkdir -p "$out"
 for f in "$IRQBENCH_ROOT"/kmod-bench/{Kbuild,*.c,*.h}; do
 	cmp -s "$f" "$out/$(basename "$f")" || cp "$f" "$out/"
 done
-args=(-C "$kbuild" M="$out" ARCH="$arch" W=1 KCFLAGS=-Werror -j"$(nproc)")
+args=(-C "$kbuild" M="$out" ARCH="$(arch_field "$arch" karch)" W=1 KCFLAGS=-Werror -j"$(nproc)")
 # a kernel built with clang (LLVM=1, rust configs) takes its modules with clang
 if [ "${LLVM:-}" = 1 ] || grep -q '^CONFIG_CC_IS_CLANG=y' "$kbuild/.config"; then
 	args+=(LLVM=1 CC="ccache clang")

@@ -2,21 +2,25 @@
 # Installs what irqbench needs from Debian's packages, only what is missing:
 # quiet and quick when everything is there.
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 PKGS=(
 	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 	dwarves ccache python3 python3-scipy git
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-system-x86 qemu-system-arm
 	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
 )
-# The guest selftest parses results.json with json-c, linked statically for
-# each guest arch: its arch's copy comes from Debian's multiarch packages.
-FOREIGN=(arm64)
-for a in "${FOREIGN[@]}"; do
-	PKGS+=("libjson-c-dev:$a")
+# each arch's cross compiler, C library and QEMU, and the json-c its guest
+# selftest links statically (a foreign multiarch package, pkg:debarch): its
+# row of arches.tsv
+FOREIGN=()
+for a in $(arch_names); do
+	for p in $(arch_field "$a" packages); do
+		PKGS+=("$p")
+		case $p in *:*) FOREIGN+=("${p#*:}") ;; esac
+	done
 done
 
 missing=()

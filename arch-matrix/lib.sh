@@ -55,30 +55,44 @@ run_logged() {
 	fi
 }
 
-# Kernel ARCH name to the cross-compiler prefix and the boot image.
-arch_cross() {
-	case $1 in
-	x86_64) echo "" ;;
-	arm64) echo "aarch64-linux-gnu-" ;;
-	*) die "unknown arch '$1' (x86_64 or arm64)" ;;
-	esac
+# ---- arches table (issue 13): every per-arch fact is a column of
+# arch-matrix/arches.tsv; a new arch is one row there plus configs/<arch>.config.
+IRQBENCH_ARCHES=$IRQBENCH_ROOT/arch-matrix/arches.tsv
+
+# arch_names: every arch of the table, in its order, one line each.
+arch_names() {
+	awk -F'\t' '!/^#/ && NF { print $1 }' "$IRQBENCH_ARCHES"
 }
 
-# The QEMU that boots ARCH (its version goes into run.json).
-arch_qemu() {
-	case $1 in
-	x86_64) echo "qemu-system-x86_64" ;;
-	arm64) echo "qemu-system-aarch64" ;;
-	*) die "unknown arch '$1' (x86_64 or arm64)" ;;
-	esac
+# arch_field ARCH COLUMN: one column of ARCH's row ('-' reads as empty).
+arch_field() {
+	local v rc=0
+	v=$(awk -F'\t' -v a="$1" -v c="$2" '
+		/^# arch\t/ { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+		!/^#/ && $1 == a { found = 1; if (!(c in col)) exit; print $col[c]; exit }
+		END { if (!found) exit 1; if (!(c in col)) exit 2 }' "$IRQBENCH_ARCHES") || rc=$?
+	[ "$rc" != 1 ] || die "unknown arch '$1' (one of: $(arch_names | paste -sd ' '))"
+	[ "$rc" = 0 ] || die "arches.tsv has no column '$2'"
+	[ "$v" = - ] || echo "$v"
 }
 
-arch_image() {
-	case $1 in
-	x86_64) echo "vmlinux" ;;
-	arm64) echo "arch/arm64/boot/Image" ;;
-	esac
+# arch_expand LIST: LIST with "all" replaced by every arch of the table.
+arch_expand() {
+	local a list=()
+	for a in $1; do
+		if [ "$a" = all ]; then
+			mapfile -t -O "${#list[@]}" list < <(arch_names)
+		else
+			list+=("$a")
+		fi
+	done
+	echo "${list[*]}"
 }
+
+arch_cross() { arch_field "$1" cross; }
+arch_qemu() { arch_field "$1" qemu; }
+arch_image() { arch_field "$1" image; }
+# ---- end arches table
 
 # kernel_version TREE: "7.3.0-rc7"; clean of a parent make's flags, which
 # would add "Entering directory" lines under `make -C`.

@@ -20,9 +20,12 @@ refuse() {
 	exit 3
 }
 case $ACCEL in auto | kvm | tcg | tcg-icount) ;; *) refuse "ACCEL must be auto, kvm, tcg or tcg-icount, not '$ACCEL'" ;; esac
-[ -n "${ARCHS// /}" ] || refuse "ARCHS is empty (x86_64, arm64)"
+# ARCHS=all: every row of arch-matrix/arches.tsv; a comma separates too
+known_arches=$(arch_names | paste -sd ' ')
+[ -n "${ARCHS//[ ,]/}" ] || refuse "ARCHS is empty (all, or some of: $known_arches)"
+ARCHS=$(arch_expand "${ARCHS//,/ }")
 for a in $ARCHS; do
-	case $a in x86_64 | arm64) ;; *) refuse "unknown arch '$a' in ARCHS (x86_64, arm64)" ;; esac
+	[[ " $known_arches " == *" $a "* ]] || refuse "unknown arch '$a' in ARCHS (all, or some of: $known_arches)"
 done
 if [ -n "${KSRC:-}" ]; then
 	[ -f "$KSRC/Makefile" ] || refuse "KSRC=$KSRC is not a kernel tree"
@@ -34,14 +37,21 @@ else
 	done
 fi
 [ -n "${CONFIGS// /}" ] || refuse "CONFIGS is empty"
+# is_config NAME: common, the arch fragments and CONFIG-ARCH add-ons are not configs
+is_config() {
+	local a
+	[ "$1" != common ] && [[ $1 != */* ]] || return 1
+	for a in $known_arches; do
+		[ "$1" != "$a" ] && [[ $1 != *-"$a" ]] || return 1
+	done
+}
 for c in $CONFIGS; do
 	# common, the arch fragments and CONFIG-ARCH add-ons are not configs
-	case $c in common | x86_64 | arm64 | *-x86_64 | *-arm64 | */*) c_ok=0 ;; *) c_ok=1 ;; esac
-	if [ "$c_ok" = 0 ] || [ ! -f "$IRQBENCH_ROOT/configs/$c.config" ]; then
+	if ! is_config "$c" || [ ! -f "$IRQBENCH_ROOT/configs/$c.config" ]; then
 		known=()
 		for f in "$IRQBENCH_ROOT"/configs/*.config; do
 			f=${f##*/} f=${f%.config}
-			case $f in common | x86_64 | arm64 | *-x86_64 | *-arm64) ;; *) known+=("$f") ;; esac
+			is_config "$f" && known+=("$f")
 		done
 		refuse "unknown config '$c' in CONFIGS (one of: ${known[*]})"
 	fi
@@ -73,7 +83,7 @@ make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST= OUT="$tools" "$tools/reque
 why=$("$tools/request_check" "$cpus" "$request" 2>&1) || refuse "bad REQUEST: $why"
 rm -rf "$tools"
 trap - EXIT
-export REQUEST=$request
+export REQUEST=$request ARCHS
 
 # IRQBENCH_COMMIT: set by scripts/repeat-run.sh, whose tree is no checkout
 commit=${IRQBENCH_COMMIT:-$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)}

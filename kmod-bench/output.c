@@ -6,6 +6,9 @@
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 #include <linux/processor.h>
+#ifdef CONFIG_RISCV
+#include <asm/sbi.h>
+#endif
 #include "counted.h"
 
 char *irqb_tag_config = "unknown";
@@ -17,6 +20,15 @@ char *irqb_tag_accel = "bare-metal";
 #elif defined(CONFIG_ARM64)
 #define IRQB_ARCH	"arm64"
 #define IRQB_COUNTER	"cntvct_el0"
+#elif defined(CONFIG_RISCV) && defined(CONFIG_64BIT)
+#define IRQB_ARCH	"riscv64"
+#define IRQB_COUNTER	"time"
+#elif defined(CONFIG_PPC64) && defined(CONFIG_CPU_LITTLE_ENDIAN)
+#define IRQB_ARCH	"ppc64le"
+#define IRQB_COUNTER	"timebase"
+#elif defined(CONFIG_S390)
+#define IRQB_ARCH	"s390x"
+#define IRQB_COUNTER	"tod"
 #else
 #define IRQB_ARCH	"other"
 #define IRQB_COUNTER	"get_cycles"
@@ -46,6 +58,16 @@ static void cpu_model(char *buf, size_t len)
 		strscpy(buf, "unknown x86", len);
 #elif defined(CONFIG_ARM64)
 	snprintf(buf, len, "MIDR 0x%08x", read_cpuid_id());
+#elif defined(CONFIG_RISCV)
+	snprintf(buf, len, "mvendorid 0x%lx marchid 0x%lx",
+		 riscv_cached_mvendorid(0), riscv_cached_marchid(0));
+#elif defined(CONFIG_PPC)
+	snprintf(buf, len, "PVR 0x%08lx", mfspr(SPRN_PVR));
+#elif defined(CONFIG_S390)
+	struct cpuid id;
+
+	get_cpu_id(&id);
+	snprintf(buf, len, "machine 0x%04x", id.machine);
 #else
 	strscpy(buf, "unknown", len);
 #endif

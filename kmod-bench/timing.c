@@ -32,7 +32,11 @@ static __always_inline u64 irqb_counter(void)
 	return rdtsc_ordered();
 #elif defined(CONFIG_ARM64)
 	return __arch_counter_get_cntvct();
+#elif defined(CONFIG_S390)
+	/* the raw TOD clock: get_cycles() adds preempt_disable() and a shift */
+	return get_tod_clock();
 #else
+	/* riscv: rdtime; powerpc: mftb */
 	return get_cycles();
 #endif
 }

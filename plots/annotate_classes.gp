@@ -1,6 +1,7 @@
 # Instruction classes of one operation per variant at depth 1 (from the
-# annotate JSON), x86_64 beside arm64, stacked. -e: left, right (data files:
-# label irqflag atomic barrier preempt percpu branch other), outbase, title.
+# annotate JSON), one panel per arch, stacked. -e: files, names (word
+# lists; data files: label irqflag atomic barrier preempt percpu branch
+# other), outbase, title.
 load "plots/common.gp"
 set style data histograms
 set style histogram rowstacked
@@ -10,13 +11,14 @@ set xtics rotate by -40 left noenhanced
 set yrange [0:*]
 set key top left
 set bmargin 8
+n = words(files)
 do for [fmt in "png svg"] {
-	if (fmt eq "png") { set terminal pngcairo size 1400,620 font ",10" } else { set terminal svg size 1400,620 dynamic }
+	if (fmt eq "png") { set terminal pngcairo size 700*(n < 2 ? 2 : n),620 font ",10" } else { set terminal svg size 700*(n < 2 ? 2 : n),620 dynamic }
 	set output outbase.".".fmt
-	set multiplot layout 1,2 title title noenhanced
-	set title "x86_64"
-	plot for [i=2:8] left using i:xtic(1) title columnheader(i)
-	set title "arm64"
-	plot for [i=2:8] right using i:xtic(1) title columnheader(i)
+	set multiplot layout 1,n title title noenhanced
+	do for [i=1:n] {
+		set title word(names, i) noenhanced
+		plot for [c=2:8] word(files, i) using c:xtic(1) title columnheader(c)
+	}
 	unset multiplot
 }

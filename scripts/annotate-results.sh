@@ -20,7 +20,7 @@ rm -rf "$out"
 mkdir -p "$out"
 rc=0
 for config in ${ANNOTATE_CONFIGS:-default distro}; do
-	for arch in ${ANNOTATE_ARCHS:-x86_64 arm64}; do
+	for arch in $(arch_expand "${ANNOTATE_ARCHS:-x86_64 arm64}"); do
 		cell=$arch-7.3-$config
 		csv=$(find "$results" -maxdepth 2 -name "$cell.csv" -path '*/2*' ! -path '*.failed/*' \
 			-exec grep -l ',tcg-icount,' {} + | sort | tail -n 1)

@@ -22,6 +22,8 @@ import re
 import subprocess
 import sys
 
+import arches
+
 CLASSES = ["irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other"]
 
 
@@ -72,20 +74,89 @@ ARM_ATOMIC = re.compile(r"^(ld[a]?xr[bh]?|st[l]?xr[bh]?|ld[a]?xp|st[l]?xp|cas[a-
                         r"|st(add|clr|eor|set|smax|smin|umax|umin)[a-z]*)\b")
 
 
+RV_BRANCH = re.compile(r"^(c\.)?(j|jal|jalr|jr|ret|call|tail|b(eq|ne|lt|ge|gt|le)u?z?)$")
+PPC_BRANCH = re.compile(r"^(b|bl|ba|bla|blr|blrl|bctr|bctrl|b[a-z]*[+-]?)$")
+S390_BRANCH = re.compile(r"^(br|basr|bras|brasl|brc|brcl|brct|brctg|brxh|brxle|j[a-z]*|b[a-z]*r?|cg?[ri]?j[a-z]*|clg?[ri]?j[a-z]*)$")
+
+
+def asm_offsets(path):
+    """{name: value} of the kernel build's include/generated/asm-offsets.h."""
+    out = {}
+    try:
+        for line in open(path, encoding="utf-8"):
+            m = re.match(r"#define (\w+) (-?\d+)", line)
+            if m:
+                out[m.group(1)] = int(m.group(2))
+    except OSError:
+        pass
+    return out
+
+
 class Classifier:
     """A class per instruction; arm64 follows registers loaded from tpidr/sp_el0."""
 
-    def __init__(self, arch, vmlinux_data):
+    def __init__(self, arch, vmlinux_data, offsets=None):
         self.arch = arch
         self.data = vmlinux_data
+        self.off = offsets or {}
         self.tp, self.cur = set(), set()
 
     def __call__(self, asm):
         a = asm.strip()
         op = a.split()[0] if a else ""
-        if self.arch == "x86_64":
-            return self.x86(a, op)
-        return self.arm64(a, op)
+        return getattr(self, {"x86_64": "x86", "arm64": "arm64", "riscv64": "riscv",
+                              "ppc64le": "ppc", "s390x": "s390"}[self.arch])(a, op)
+
+    def riscv(self, a, op):
+        # sstatus.SIE is the interrupt flag: csrrc/csrrs/csrc/csrs (and
+        # their immediate forms) on sstatus
+        if op.startswith("csr") and "sstatus" in a:
+            return "irqflag"
+        if op.startswith(("lr.", "sc.", "amo")):
+            return "atomic"
+        if op.startswith("fence"):
+            return "barrier"
+        # tp is current; thread_info.preempt_count sits at TASK_TI_PREEMPT_COUNT
+        m = re.search(r"(-?\d+)\(tp\)", a)
+        if m:
+            pc_off = self.off.get("TASK_TI_PREEMPT_COUNT")
+            return "preempt" if pc_off is not None and int(m.group(1)) == pc_off else "percpu"
+        if RV_BRANCH.match(op):
+            return "branch"
+        return "other"
+
+    def ppc(self, a, op):
+        # 64-bit Book3S masks lazily: local_irq_save() stores to the paca's
+        # irq_soft_mask byte (r13 is the paca), the hardware MSR[EE] is only
+        # touched by mtmsrd/wrteei when an interrupt was held back
+        if op in ("mtmsrd", "mtmsr", "wrtee", "wrteei", "mfmsr"):
+            return "irqflag"
+        m = re.search(r"(-?\d+)\(r13\)", a)
+        if m and int(m.group(1)) in (self.off.get("PACAIRQSOFTMASK"), self.off.get("PACAIRQHAPPENED")):
+            return "irqflag"
+        if op.rstrip(".") in ("lwarx", "ldarx", "lbarx", "lharx", "stwcx", "stdcx", "stbcx", "sthcx"):
+            return "atomic"
+        if op in ("sync", "lwsync", "isync", "hwsync", "eieio"):
+            return "barrier"
+        if m:
+            return "percpu"
+        if PPC_BRANCH.match(op):
+            return "branch"
+        return "other"
+
+    def s390(self, a, op):
+        # PSW mask bits: stnsm (and with, storing the old), stosm (or with), ssm (set)
+        if op in ("stnsm", "stosm", "ssm"):
+            return "irqflag"
+        if op in ("cs", "csy", "csg", "cds", "cdsg", "laa", "laag", "lan", "lang", "lao", "laog",
+                  "lax", "laxg", "laal", "laalg"):
+            return "atomic"
+        # bcr 14,0 / bcr 15,0: serialization
+        if op == "bcr" and re.match(r"bcr\s+1[45],\s*%?r?0$", a):
+            return "barrier"
+        if S390_BRANCH.match(op):
+            return "branch"
+        return "other"
 
     def x86(self, a, op):
         if op in ("pushf", "pushfq", "popf", "popfq", "cli", "sti"):
@@ -155,7 +226,8 @@ def main(argv):
     if len(cases) != len(traces):
         die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
     arch = cell.split("-")[0]
-    cross = "aarch64-linux-gnu-" if arch == "arm64" else ""
+    cross = arches.ARCHES[arch]["cross"] if arch in arches.ARCHES else ""
+    offsets = asm_offsets(m.get("asm_offsets", ""))
     nm, objdump = cross + "nm", cross + "objdump"
     modsyms = symbols(m["module"], nm)
     modsym_set = set(modsyms)
@@ -190,10 +262,10 @@ def main(argv):
         totals = dict.fromkeys(CLASSES, 0)
         signs = (1, -1, -1, 1) + ((-1, 1, 1, -1) if len(segs) == 8 else ())
         for sign, seg in zip(signs, segs):
-            classify = Classifier(arch, vdata)
+            classify = Classifier(arch, vdata, offsets)
             for _, asm in seg:
                 totals[classify(asm)] += sign
-        classify = Classifier(arch, vdata)
+        classify = Classifier(arch, vdata, offsets)
         rows = []
         for pc, asm in op:
             name, off = sym.at(pc)

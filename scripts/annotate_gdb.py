@@ -14,7 +14,7 @@ gdb.execute("set pagination off")
 gdb.execute("set confirm off")
 gdb.execute("target remote 127.0.0.1:" + env["ANNOT_PORT"])
 arch = gdb.selected_frame().architecture()
-arg0 = "$rdi" if "x86" in arch.name() else "$x0"
+arg0 = env["ANNOT_ARG0"]  # arches.tsv: the register of the first argument
 gdb.execute(f"break *{begin:#x}")
 gdb.execute(f"break *{end:#x}")
 gdb.execute(f"set var *(int *){wait:#x} = 0")

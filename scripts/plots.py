@@ -4,6 +4,7 @@ import math
 import os
 import subprocess
 
+import arches
 import runs
 
 OUT = os.environ.get("IRQBENCH_PLOTS_OUT", os.path.join(runs.ROOT, "plots", "out"))
@@ -76,8 +77,9 @@ def depth_plots(recs, accel):
 def side_by_side(recs, accel):
     made = []
     for kernel, config in sorted({(r["kernel"], r["config"]) for r in recs}):
-        files, titles = {}, {}
-        for arch in ("x86_64", "arm64"):
+        files = {}
+        # every arch of this kernel and config, in arches.tsv's order
+        for arch in arches.order({r["arch"] for r in recs if (r["kernel"], r["config"]) == (kernel, config)}):
             sel = [r for r in recs if (r["arch"], r["kernel"], r["config"]) == (arch, kernel, config)]
             path = os.path.join(DATA, f"side-{accel}-{arch}-{kernel}-{config}.dat")
             with open(path, "w", encoding="utf-8") as f:
@@ -89,11 +91,11 @@ def side_by_side(recs, accel):
                                and r["depth"] == d and r["irq_state"] == s]
                         vals.append(fmt(hit[0]) if hit else "?")
                     f.write(f"{v} {' '.join(vals)}\n")
-            files[arch], titles[arch] = path, f"{arch}" + ("" if sel else " (not in this run)")
+            files[arch] = path
         unit = recs[0]["unit"]
         name = f"side-{accel}-{kernel}-{config}"
-        gnuplot("side_by_side.gp", left=files["x86_64"], right=files["arm64"], lefttitle=titles["x86_64"],
-                righttitle=titles["arm64"], outbase=os.path.join(OUT, name),
+        gnuplot("side_by_side.gp", files=" ".join(files.values()), names=" ".join(files),
+                outbase=os.path.join(OUT, name),
                 title=f"variants at depth 1 and 4: kernel {kernel}, config {config}, accel {accel}",
                 ylabel=unit_label(unit))
         made.append((f"kernel {kernel} {config}", name))
@@ -148,7 +150,7 @@ def history(all_runs, accel, threshold):
     base_dir = os.path.realpath(link) if os.path.islink(link) else ordered[0][0]
     base = next((recs for d, recs in ordered if d == base_dir), ordered[0][1])
     exact = accel == "tcg-icount"
-    for arch in ("x86_64", "arm64"):
+    for arch in arches.order({r["arch"] for _d, recs in ordered for r in recs}):
         blocks, titles = [], []
         for v, dep, s in HISTORY_CASES:
             pts = [(i, p) for i, (_d, recs) in enumerate(ordered, 1)

@@ -3,7 +3,9 @@ import glob
 import json
 import math
 import os
+import re
 
+import arches
 import runs
 
 DEPTH_COLS = [(d, s) for d in (1, 2, 4, 8) for s in ("on", "off", "off-raw")]
@@ -224,6 +226,122 @@ def rust_claims_section(runs_used):
             "| arch | config | Rust operation | entered | Rust | C path (Rust − C) | run, kernel, config |",
             "|---|---|---|---|---|---|---|"] + cases + [""] + toolchain_note()
 # ---- end rust
+
+
+# ---- arches side by side (issue 13)
+# (label, variant, impl, depth, state): the rows of the side-by-side table
+ARCH_CASES = [
+    ("spin_lock_irqsave()+restore, entered on", "irqsave", "native", 1, "on"),
+    ("spin_lock_irqsave()+restore, entered off", "irqsave", "native", 1, "off"),
+    ("local_irq_save()+restore() alone", "irq_save_only", "native", 1, "on"),
+    ("spin_lock_irq_disable()+enable (Rust lock()), entered on", "counted", "native", 1, "on"),
+    ("the same, entered off (nested in a counted region)", "counted", "native", 1, "off"),
+    ("the same, entered off-raw (under local_irq_save())", "counted", "native", 1, "off-raw"),
+    ("lock_with(): spin_lock() under a counted region", "lock_with", "native", 1, "off"),
+    ("local_interrupt_disable()+enable() alone, entered on", "interrupt_only", "native", 1, "on"),
+    ("local_interrupt_disable()+enable() alone, entered off", "interrupt_only", "native", 1, "off"),
+    ("spin_lock()+unlock() alone", "spin_only", "native", 1, "on"),
+    ("preempt_disable()+enable() alone", "preempt_only", "native", 1, "on"),
+]
+# (label, variant, impl, state): least-squares cost of one more nesting level
+ARCH_SLOPES = [
+    ("one more spin_lock_irqsave() level, entered on", "irqsave", "native", "on"),
+    ("one more counted level, entered on", "counted", "native", "on"),
+    ("one more counted level, entered off", "counted", "native", "off"),
+    ("one more local_irq_save() level", "irq_save_only", "native", "on"),
+    ("one more local_interrupt_disable() level, entered on", "interrupt_only", "native", "on"),
+]
+# What each arch's local_irq_save() is in the 7.3 source (a fact of the
+# source, not an explanation of a figure: those come from the traces).
+MECHANISM = {
+    "x86_64": "`pushf` then `cli` saves and clears EFLAGS.IF; `local_irq_restore()` is an `sti` "
+              "when the saved flags had IF set (arch/x86/include/asm/irqflags.h).",
+    "arm64": "`mrs daif` and `msr daifset, #3` (or the GIC priority mask ICC_PMR_EL1 with pseudo-NMI) "
+             "(arch/arm64/include/asm/irqflags.h).",
+    "riscv64": "`csrrc` of SIE in `sstatus` saves and clears it in one instruction; restore is "
+               "`csrs sstatus` of the saved SIE bit (arch/riscv/include/asm/irqflags.h).",
+    "ppc64le": "lazy soft-masking: `local_irq_save()` stores IRQS_DISABLED to the paca's "
+               "`irq_soft_mask` byte (r13 is the paca) and leaves MSR[EE] alone; an interrupt that "
+               "arrives meanwhile is noted in `irq_happened` and masked in hardware then, and "
+               "`arch_local_irq_restore()` (out of line, arch/powerpc/kernel/irq_64.c) replays it.",
+    "s390x": "`stnsm` ANDs the PSW's system mask with 0xfc, storing the old mask (the saved "
+             "flags); restore is `ssm` of the saved mask (arch/s390/include/asm/irqflags.h).",
+}
+
+
+def arch_trace_lines(ann, arch, kernel_series, config):
+    """What the traces show of an arch's masking: the irqflag instructions of
+    one spin_lock_irqsave() operation and one counted operation, entered on."""
+    cell = f"{arch}-{kernel_series}-{config}"
+    lines = []
+    for case in ("irqsave/native/d1/on", "counted/native/d1/on", "counted/native/d1/off"):
+        a = ann.get((cell, case))
+        if not a:
+            continue
+        flag = [r["asm"] for r in a["instructions"] if r["class"] == "irqflag"]
+        tot = ", ".join(f"{k} {v}" for k, v in a["totals"].items() if v)
+        lines.append(f"`{case}`: {a['ops_insns']} instructions ({tot})"
+                     + (f"; interrupt-flag instructions: {'; '.join(f'`{x}`' for x in flag)}" if flag else
+                        "; no interrupt-flag instruction"))
+    return lines
+
+
+def arches_section(runs_used, min_arches=3):
+    icount = runs_used.get("tcg-icount")
+    if not icount:
+        return []
+    recs = icount[2]
+    ann = annotations()
+    out = []
+    groups = sorted({(r["kernel"], r["config"]) for r in recs if r["config"] in CLAIM_CONFIGS})
+    for kernel, config in groups:
+        present = arches.order({r["arch"] for r in recs if (r["kernel"], r["config"]) == (kernel, config)})
+        if len(present) < min_arches or not find(recs, kernel=kernel, config=config, variant="counted", impl="native"):
+            continue
+        sel = [r for r in recs if (r["kernel"], r["config"]) == (kernel, config)]
+        out += [f"## Every arch side by side: kernel {kernel}, config {config} (tcg-icount)", "",
+                "Instructions per operation (p50) at depth 1, from the newest tcg-icount run of each "
+                "cell; one column per arch (`arch-matrix/arches.tsv`). Path lengths, not cycles: an "
+                "interrupt-flag write is one instruction whatever it costs on silicon.", "",
+                "| case | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
+
+        def p50(arch, v, impl, d, st):
+            r = find(sel, arch=arch, variant=v, impl=impl, depth=d, irq_state=st)
+            return r["p50"] if r else None
+        for label, v, impl, d, st in ARCH_CASES:
+            out.append(f"| {label} | " + " | ".join(f3(p50(a, v, impl, d, st)) for a in present) + " |")
+        for label, v, impl, st in ARCH_SLOPES:
+            cells = []
+            for a in present:
+                pts = [(r["depth"], r["p50"]) for r in sel
+                       if (r["arch"], r["variant"], r["impl"], r["irq_state"]) == (a, v, impl, st)]
+                cells.append(f3(slope(pts)))
+            out.append(f"| {label} (slope over depth) | " + " | ".join(cells) + " |")
+        # the thread's comparisons (mail 03), as ratios per arch
+        rows = [("lock_with() / lock() entered off (thread: ×0.58–×0.64 arm64)",
+                 ("lock_with", "off"), ("counted", "off")),
+                ("lock() entered on / entered off (thread: ×1.54–×1.67 arm64)",
+                 ("counted", "on"), ("counted", "off")),
+                ("lock() (counted) / spin_lock_irqsave(), entered on",
+                 ("counted", "on"), ("irqsave", "on"))]
+        for label, (va, sa), (vb, sb) in rows:
+            cells = []
+            for a in present:
+                x, y = p50(a, va, "native", 1, sa), p50(a, vb, "native", 1, sb)
+                cells.append(f"×{x / y:.2f} ({x - y:+.2f})" if x is not None and y else "–")
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+        out.append("")
+        series = re.match(r"\d+\.\d+", kernel).group(0)  # annotate names cells by series
+        out += ["### How each arch masks interrupts, and what its traces show", ""]
+        for a in present:
+            traced = arch_trace_lines(ann, a, series, config)
+            out.append(f"- **{a}**: {MECHANISM.get(a, 'not described yet.')} "
+                       + ("Traced (`make annotate-results`): " + "; ".join(traced) + "."
+                          if traced else "No annotate trace of this cell yet, so no cause is stated "
+                          "here for its figures."))
+        out.append("")
+    return out
+# ---- end arches side by side
 
 
 # Cases that run identical code (variant, impl, depth, state): under
@@ -593,6 +711,7 @@ def write(runs_used, made, all_runs=()):
              "For each accelerator and cell (arch, kernel, config), the newest good run that measured it.", ""]
     lines += rust_claims_section(runs_used)
     lines += claims_section(runs_used)
+    lines += arches_section(runs_used)
     lines += explain_section()
     lines += exactness_section(runs_used)
     lines += repeat_section(all_runs)

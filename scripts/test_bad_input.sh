@@ -12,6 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cases=(
 	"ARCHS=mips|unknown arch 'mips'"
+	"ARCHS=all,mips|unknown arch 'mips' in ARCHS (all, or some of: x86_64 arm64 riscv64"
+	"ARCHS=all CONFIGS=nope|unknown config 'nope'"
 	"KERNELS=5.10|kernel '5.10'"
 	"CONFIGS=nope|unknown config 'nope'"
 	"CONFIGS=common|unknown config 'common'"
