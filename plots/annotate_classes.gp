@@ -8,10 +8,10 @@ set style fill solid 0.85 border -1
 set boxwidth 0.7
 set xtics rotate by -40 left noenhanced
 set yrange [0:*]
-set key top left
+set key outside top center horizontal
 set bmargin 8
 do for [fmt in "png svg"] {
-	if (fmt eq "png") { set terminal pngcairo size 1400,620 font ",10" } else { set terminal svg size 1400,620 dynamic }
+	if (fmt eq "png") { set terminal pngcairo size 1800,700 font ",10" } else { set terminal svg size 1800,700 dynamic }
 	set output outbase.".".fmt
 	set multiplot layout 1,2 title title noenhanced
 	set title "x86_64"
