@@ -9,11 +9,11 @@ set style fill solid 0.85 border -1
 set boxwidth 0.7
 set xtics rotate by -40 left noenhanced
 set yrange [0:*]
-set key top left
+set key outside top center horizontal
 set bmargin 8
 n = words(files)
 do for [fmt in "png svg"] {
-	if (fmt eq "png") { set terminal pngcairo size 700*(n < 2 ? 2 : n),620 font ",10" } else { set terminal svg size 700*(n < 2 ? 2 : n),620 dynamic }
+	if (fmt eq "png") { set terminal pngcairo size 900*(n < 2 ? 2 : n),700 font ",10" } else { set terminal svg size 900*(n < 2 ? 2 : n),700 dynamic }
 	set output outbase.".".fmt
 	set multiplot layout 1,n title title noenhanced
 	do for [i=1:n] {

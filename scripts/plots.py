@@ -1,5 +1,7 @@
 """Plot data and gnuplot calls for make results. Every picture is drawn by
 gnuplot (plots/*.gp); this file only writes the data blocks they read."""
+import glob
+import json
 import math
 import os
 import subprocess
@@ -71,6 +73,38 @@ def depth_plots(recs, accel):
              title=f"cost vs nesting depth: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs {state}",
              ylabel=unit_label(sel[0]["unit"]))
         made.append((f"{arch} {kernel} {config}, entry irqs {state}", name))
+    return made
+
+
+def per_level(recs, accel):
+    """What one more nesting level costs, per arch, kernel and config,
+    entered with interrupts off (the nested case)."""
+    made = []
+    for arch, kernel, config in sorted({(r["arch"], r["kernel"], r["config"]) for r in recs}):
+        sel = [r for r in recs if (r["arch"], r["kernel"], r["config"], r["irq_state"]) == (arch, kernel, config, "off")]
+        blocks, titles, lts, xmax = [], [], [], 2
+        for v in DEPTH_VARIANTS:
+            impl = main_impl(sel, v)
+            by_depth = {}
+            for r in sel:
+                if r["variant"] == v and r["impl"] == impl:
+                    by_depth.setdefault(r["depth"], []).append(r["p50"])
+            depths = sorted(by_depth)
+            if len(depths) < 2:
+                continue
+            med = {d: sorted(by_depth[d])[len(by_depth[d]) // 2] for d in depths}
+            pts = [(d2, (med[d2] - med[d1]) / (d2 - d1)) for d1, d2 in zip(depths, depths[1:])]
+            blocks.append("\n".join(f"{d} {c}" for d, c in pts))
+            titles.append(v if impl == "native" else f"{v}({impl.split(':')[1]})")
+            lts.append(str(SIDE_VARIANTS.index(v) + 1))
+            xmax = max(xmax, depths[-1])
+        if not blocks:
+            continue
+        name = f"per-level-{accel}-{arch}-{kernel}-{config}"
+        draw("per_level.gp", name, blocks, titles=" ".join(titles), lts=" ".join(lts), xmax=xmax,
+             title=f"cost of one more nesting level: {arch}, kernel {kernel}, config {config}, accel {accel}, entry irqs off",
+             ylabel=unit_label(sel[0]["unit"]) + " per level")
+        made.append((f"{arch} {kernel} {config}", name))
     return made
 
 
@@ -171,6 +205,40 @@ def history(all_runs, accel, threshold):
     return made
 
 
+ANNOTATE_CLASSES = ["irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other"]
+
+
+def annotate_classes():
+    """Per kernel and config: the instruction classes of one operation of
+    every traced case at depth 1, stacked, one panel per traced arch (from
+    results/<run>/annotate/*.json; the newest run's trace of a cell wins)."""
+    made, docs = [], {}
+    for path in sorted(glob.glob(os.path.join(runs.RESULTS, "*", "annotate", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        if isinstance(doc, dict) and "case" in doc and doc["case"].split("/")[2] == "d1":
+            docs[(doc["cell"], doc["case"])] = doc
+    groups = sorted({cell.split("-", 1)[1] for cell, _ in docs})
+    for kc in groups:
+        files = {}
+        for arch in arches.order({cell.split("-", 1)[0] for cell, _ in docs if cell.split("-", 1)[1] == kc}):
+            rows = sorted((case, d) for (cell, case), d in docs.items() if cell == f"{arch}-{kc}")
+            files[arch] = os.path.join(DATA, f"annotate-classes-{kc}-{arch}.dat")
+            with open(files[arch], "w", encoding="utf-8") as f:
+                f.write("case " + " ".join(ANNOTATE_CLASSES) + "\n")
+                for case, d in rows:
+                    v, impl, _d, st = case.split("/")
+                    label = f"{v}/{impl.replace('emulated:', '')}/{st}"
+                    f.write(label + " " + " ".join(str(d["totals"][c]) for c in ANNOTATE_CLASSES) + "\n")
+        kernel, config = kc.split("-", 1)
+        name = f"annotate-classes-{kc}"
+        gnuplot("annotate_classes.gp", files=" ".join(files.values()), names=" ".join(files),
+                outbase=os.path.join(OUT, name), ylabel="instructions per operation",
+                title=f"instruction classes of one operation at depth 1, kernel {kernel}, config {config} (traced, tcg-icount)")
+        made.append((f"kernel {kernel}, config {config}", name))
+    return made
+
+
 def make_all(selected, all_runs, threshold):
     """selected: {accel: records}. Returns {section: [(caption, name)]}."""
     os.makedirs(OUT, exist_ok=True)
@@ -182,6 +250,8 @@ def make_all(selected, all_runs, threshold):
     for accel, recs in selected.items():
         out[f"depth-{accel}"] = depth_plots(recs, accel)
         out[f"side-{accel}"] = side_by_side(recs, accel)
+        out[f"level-{accel}"] = per_level(recs, accel)
         out[f"native-{accel}"] = native_vs_emulated(recs, accel)
         out[f"history-{accel}"] = history(all_runs, accel, threshold)
+    out["annotate-classes"] = annotate_classes()
     return out
