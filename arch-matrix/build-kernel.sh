@@ -135,10 +135,19 @@ run_logged "$bdir/merge.log" "${run[@]}" "$src/scripts/kconfig/merge_config.sh" 
 run_logged "$bdir/olddefconfig.log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" olddefconfig
 
 # Fail clearly when olddefconfig dropped an option a fragment asked for.
+# A fragment's "# optional: CONFIG_X" line lets CONFIG_X be absent from a
+# kernel whose Kconfig has no such symbol (one that only some versions
+# have); a typo still fails, as does a symbol the kernel has but dropped.
+optional=$(sed -n 's/^# optional: \(CONFIG_[A-Za-z0-9_]*\).*/\1/p' "${frags[@]}")
 dropped=0
 while IFS= read -r line; do
 	opt=${line%%=*}
 	val=${line#*=}
+	if grep -qx "$opt" <<<"$optional" &&
+		! grep -rqE "^[[:space:]]*(menu)?config ${opt#CONFIG_}[[:space:]]*$" --include='Kconfig*' "$src"; then
+		echo "irqbench: $opt is optional and $kernel's Kconfig has no such symbol: left out" >>"$bdir/merge.log"
+		continue
+	fi
 	if [ "$val" = n ]; then
 		if grep -q "^$opt=" "$bdir/.config"; then
 			echo "irqbench: $opt=n was asked for but is set in $kernel/$arch" >&2
