@@ -72,6 +72,14 @@ def main():
     planted[-1]["p50"] = -1.0  # a negative cost of the empty operation
     checks.append(("a planted negative cost fails",
                    failed(check_records.tests(planted), "no case costs less")))
+    # the same cell in ns: a whole interval below 0 fails under kvm, and is a
+    # skip with its reason under plain tcg (emulation time)
+    for accel, want in (("kvm", "fails"), ("tcg", "is skipped")):
+        planted = [dict(r, accel=accel, unit="ns") for r in clean_cell()]
+        planted[-1].update(p50=-5.0, ci95_lo=-6.0, ci95_hi=-4.0)
+        res = [x for x in check_records.tests(planted) if x[0].startswith("no case costs less")]
+        got = "fails" if res and res[0][1] else "is skipped" if res and res[0][2] else "passes"
+        checks.append((f"a negative cost in ns under {accel} {want}", got == want))
     planted = clean_cell()
     planted[2]["p50"] = 27.0  # irqsave_hoh d1 on no longer equals irqsave d1 on
     checks.append(("a planted difference between identical code fails",
