@@ -15,13 +15,15 @@ import arches
 
 # The guest clock's tick in instructions under -icount shift=0.
 TICK_INSN = {a: int(row["tick_insn"]) for a, row in arches.ARCHES.items()}
-# Cases that run identical code (variant, impl, depth, state); impl None is
-# native where the kernel has it, else the v7.3 model.
+# Cases that run identical code (variant, impl, depth, state). Not the v7.3
+# model's lock_with: it is the module's own loop, and GCC may inline
+# spin_lock() there differently (arm64 6.1: do_raw_spin_lock() called out of
+# line in lock_with's loop, inlined in spin_only's; traced, RESULTS.md).
 IDENTICAL = [
     (("irqsave", "native", 1, "on"), ("irqsave_hoh", "native", 1, "on")),
     (("irqsave", "native", 1, "off"), ("irqsave_hoh", "native", 1, "off")),
-    (("lock_with", None, 1, "off"), ("spin_only", "native", 1, "off")),
-    (("lock_with", None, 1, "off-raw"), ("spin_only", "native", 1, "off")),
+    (("lock_with", "native", 1, "off"), ("spin_only", "native", 1, "off")),
+    (("lock_with", "native", 1, "off-raw"), ("spin_only", "native", 1, "off")),
     # Rust: lock_with() is SpinLock's lock() on the same spinlock_t (issue 10)
     (("rust_lock_with", "native", 1, "off"), ("rust_spin_only", "native", 1, "off")),
 ]
