@@ -58,8 +58,12 @@ fail() {
 }
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then fail "hung: no end marker within ${timeout}s"; fi
 splat='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|possible recursive locking|circular locking|inconsistent lock state|soft lockup|hard LOCKUP|rcu_.*stall|RCU stall|sleeping function called from invalid context|scheduling while atomic'
-if grep -a -E -q "$splat" "$log"; then
-	fail "kernel reported: $(grep -a -E -m1 "$splat" "$log" | tr -d '\r')"
+# Lines that match the splat words but report the emulated machine, not a
+# kernel fault: QEMU's pseries NVRAM is blank when VOF (not SLOF) boots the
+# guest, and the kernel's partition scan says so with a "WARNING:".
+benign='WARNING: nvram corruption detected: 0-length partition'
+if grep -a -v -F "$benign" "$log" | grep -a -E -q "$splat"; then
+	fail "kernel reported: $(grep -a -v -F "$benign" "$log" | grep -a -E -m1 "$splat" | tr -d '\r')"
 fi
 [ "$rc" = 0 ] || fail "QEMU exited with status $rc"
 grep -a -q '@@IRQBENCH HELLO@@' "$log" || fail "never reached /init"
