@@ -34,6 +34,7 @@ help:
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
 	@echo "  make bench-pipeline hyperfine timings of boot+sweep and of a warm make bench"
+	@echo "  make time-check     CI's make check on a fresh clone, cold then warm (results/pipeline/check-*.log)"
 	@echo "  make module         irqbench.ko against KDIR (a distribution kernel's headers)"
 	@echo "  make bare-metal     load it here, run REQUEST, write results (root)"
 	@echo "  make deps           install what is missing from Debian packages"
@@ -108,6 +109,10 @@ results:
 bench-pipeline: deps
 	@scripts/bench-pipeline.sh
 
+# CI's make check on a fresh clone, cold then warm (about an hour)
+time-check: deps
+	@scripts/time-check.sh
+
 # Without a configured kernel tree kbuild fails obscurely: say what to do.
 module:
 	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
@@ -121,5 +126,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check check-arches annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
+.PHONY: help deps bench matrix check check-arches time-check annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean
