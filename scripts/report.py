@@ -11,7 +11,10 @@ import runs
 DEPTH_COLS = [(d, s) for d in (1, 2, 4, 8) for s in ("on", "off", "off-raw")]
 CLAIM_CONFIGS = ("default", "distro")
 
-# Thread mail 03 (Lyude Paul, v17 10/16): ns per 100 operations, two runs each.
+# The thread's figures: ns per 100 operations, two runs each.
+THREAD_SOURCE = ("Lyude Paul's figures of 2026-01-21 in the thread \"[PATCH v17 10/16] rust: sync: "
+                 "Introduce lock::Lock::lock_with()\", as quoted in Gary Guo's reply (Message-Id "
+                 "`<DFYK3HM3V26I.3T604PPDDGWNF@garyguo.net>`)")
 THREAD = {
     "arm64": {"lock_off": (500, 459), "lock_with_off": (292, 291), "lock_on": (834, 709),
               "where": "aarch64 VM on a MacBook M4"},
@@ -46,6 +49,17 @@ def used_runs(runs_used):
         for d, meta in zip(dirs, metas):
             cells = {c.get("cell") for c in meta.get("cells", [])}
             yield accel, d, meta, [r for r in recs if f"{r['arch']}-{cell_kernel(r, meta)}-{r['config']}" in cells]
+
+
+def run_of(runs_used, accel, rec):
+    """The id of the run a record of runs_used comes from: the newest run
+    whose cells include the record's (runs_used keeps the newest per cell)."""
+    dirs, metas, _recs = runs_used[accel]
+    for d, meta in reversed(list(zip(dirs, metas))):
+        cells = {c.get("cell") for c in meta.get("cells", [])}
+        if f"{rec['arch']}-{cell_kernel(rec, meta)}-{rec['config']}" in cells:
+            return os.path.basename(d)
+    return "?"
 
 
 def cell_kernel(rec, meta):
@@ -94,7 +108,7 @@ def env_section(runs_used):
 
 def claims_section(runs_used):
     out = ["## The thread's claims, checked", "",
-           "Thread mail 03 (`lock_with()`, v17 10/16) reports ns per 100 operations in VMs on real "
+           f"The thread: {THREAD_SOURCE}, ns per 100 operations in VMs on real "
            "hardware. Rust's `SpinLockIrq::lock()` is `spin_lock_irq_disable()` (irqbench `counted`, "
            "depth 1, `native`: called from a module, as a Rust module calls it), `lock_with()` is a "
            "plain `spin_lock()` under the caller's proof (`lock_with`, depth 1, entered `off`). Thread "
@@ -104,7 +118,7 @@ def claims_section(runs_used):
            "compared: on 6.1 the counted paths are emulations. Under tcg-icount irqbench counts "
            "instructions: it compares path lengths, not cycles, so it can confirm or refute *how much "
            "work* each path does, never how long it takes on an M4 or an i7.", "",
-           "| claim | arch | thread | irqbench | run, kernel, config | verdict |",
+           "| claim | arch | thread | irqbench | run: accel, kernel, config | verdict |",
            "|---|---|---|---|---|---|"]
     for accel, (_dirs, _metas, recs) in runs_used.items():
         for arch in ("arm64", "x86_64"):
@@ -118,7 +132,7 @@ def claims_section(runs_used):
                     if not (off and on and lw):
                         continue
                     unit = off["unit"]
-                    where = f"{accel}, {kernel}, {config}"
+                    where = f"{run_of(runs_used, accel, off)}: {accel}, {kernel}, {config}"
                     hw = "" if unit == "insn" else " in emulation time, which says nothing of hardware"
                     r1 = [w / o for w, o in zip(t["lock_with_off"], t["lock_off"])]
                     ours1 = lw["p50"] / off["p50"]
@@ -149,7 +163,8 @@ RUST_CASES = [("SpinLockIrq::lock()", "rust_lock", "on"), ("SpinLockIrq::lock()"
               ("SpinLock::lock()", "rust_spin_only", "on"), ("SpinLock::lock()", "rust_spin_only", "off"),
               ("local_interrupt_disable() token", "rust_token", "on"),
               ("local_interrupt_disable() token", "rust_token", "off")]
-# the C path each Rust case is believed to reach (variant, state), same cell
+# the C module variant that does what each Rust case calls in the 7.3 source
+# (lock() -> spin_lock_irq_disable(), lock_with() -> spin_lock()), same cell
 C_OF = {"rust_lock": "counted", "rust_lock_with": "lock_with", "rust_try_lock_with": None,
         "rust_spin_only": "spin_only", "rust_token": "interrupt_only"}
 
@@ -183,7 +198,7 @@ def rust_claims_section(runs_used):
                     if not (off and on and lw):
                         continue
                     unit = off["unit"]
-                    where = f"{accel}, {kernel}, {config}"
+                    where = f"{run_of(runs_used, accel, off)}: {accel}, {kernel}, {config}"
                     hw = "" if unit == "insn" else " in emulation time, which says nothing of hardware"
                     c_off = find(recs, variant="counted", irq_state="off", **key)
                     c_on = find(recs, variant="counted", irq_state="on", **key)
@@ -215,15 +230,18 @@ def rust_claims_section(runs_used):
             "`SpinLock`, the token), with the C module's method and records (`lang` `rust`), in a kernel "
             "built with `CONFIG_RUST` (config `rust`) and, where measured, with "
             "`CONFIG_RUST_INLINE_HELPERS` (`rust-inline`). Depth 1; the C column is the C module's "
-            "path that Rust is believed to reach, measured in the same boot of the same kernel "
-            "(`counted` for lock(), `lock_with` for lock_with()).", "",
-            "| claim | arch | thread | Rust (irqbench) | C beside | run, kernel, config | verdict |",
+            "variant that makes the calls the Rust operation makes in the 7.3 source (`counted`: "
+            "`spin_lock_irq_disable()`, for lock(); `lock_with`: `spin_lock()` in a counted region, for "
+            "lock_with()), measured in the same boot of the same kernel. The thread column: "
+            f"{THREAD_SOURCE}, per operation (ns/100).", "",
+            "| claim | arch | thread | Rust (irqbench) | C beside | run: accel, kernel, config | verdict |",
             "|---|---|---|---|---|---|---|"] + rows + [
-            "", "What each Rust operation costs against the C path it reaches (depth 1; the difference is "
-            "what Rust adds: without inline helpers a `rust_helper_*` call per lock and unlock, and "
-            "`Guard::new()`'s `rust_helper_spin_assert_is_held()` call, an empty function without "
-            "lockdep):", "",
-            "| arch | config | Rust operation | entered | Rust | C path (Rust − C) | run, kernel, config |",
+            "", "What each Rust operation costs against that C variant (depth 1). Not traced: what the "
+            "7.3 source puts on the Rust path and not on C's is, without inline helpers, a "
+            "`rust_helper_*` call per lock and unlock and `Guard::new()`'s "
+            "`rust_helper_spin_assert_is_held()` call (empty without lockdep); the token rows take no "
+            "lock, so their difference is not that:", "",
+            "| arch | config | Rust operation | entered | Rust | C path (Rust − C) | run: accel, kernel, config |",
             "|---|---|---|---|---|---|---|"] + cases + [""] + toolchain_note()
 # ---- end rust
 
@@ -259,13 +277,16 @@ MECHANISM = {
     "arm64": "`mrs daif` and `msr daifset, #3` (or the GIC priority mask ICC_PMR_EL1 with pseudo-NMI) "
              "(arch/arm64/include/asm/irqflags.h).",
     "riscv64": "`csrrc` of SIE in `sstatus` saves and clears it in one instruction; restore is "
-               "`csrs sstatus` of the saved SIE bit (arch/riscv/include/asm/irqflags.h).",
+               "`csrs sstatus` of the saved SIE bit, so it only ever enables "
+               "(arch/riscv/include/asm/irqflags.h).",
     "ppc64le": "lazy soft-masking: `local_irq_save()` stores IRQS_DISABLED to the paca's "
                "`irq_soft_mask` byte (r13 is the paca) and leaves MSR[EE] alone; an interrupt that "
                "arrives meanwhile is noted in `irq_happened` and masked in hardware then, and "
                "`arch_local_irq_restore()` (out of line, arch/powerpc/kernel/irq_64.c) replays it.",
     "s390x": "`stnsm` ANDs the PSW's system mask with 0xfc, storing the old mask (the saved "
-             "flags); restore is `ssm` of the saved mask (arch/s390/include/asm/irqflags.h).",
+             "flags); restore is `stosm` of 0x03 when the saved mask had I/O and external "
+             "interrupts on, and nothing otherwise: it only ever enables "
+             "(arch/s390/include/asm/irqflags.h).",
 }
 
 
@@ -302,7 +323,9 @@ def arches_section(runs_used, min_arches=3):
         out += [f"## Every arch side by side: kernel {kernel}, config {config} (tcg-icount)", "",
                 "Instructions per operation (p50) at depth 1, from the newest tcg-icount run of each "
                 "cell; one column per arch (`arch-matrix/arches.tsv`). Path lengths, not cycles: an "
-                "interrupt-flag write is one instruction whatever it costs on silicon.", "",
+                "interrupt-flag write is one instruction whatever it costs on silicon. Runs: "
+                + ", ".join(f"{a} `{run_of(runs_used, 'tcg-icount', find(sel, arch=a))}`" for a in present)
+                + ".", "",
                 "| case | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
 
         def p50(arch, v, impl, d, st):
@@ -318,9 +341,12 @@ def arches_section(runs_used, min_arches=3):
                 cells.append(f3(slope(pts)))
             out.append(f"| {label} (slope over depth) | " + " | ".join(cells) + " |")
         # the thread's comparisons (mail 03), as ratios per arch
-        rows = [("lock_with() / lock() entered off (thread: ×0.58–×0.64 arm64)",
+        def thread_ratio(num, den):
+            r = sorted(n / d for n, d in zip(THREAD["arm64"][num], THREAD["arm64"][den]))
+            return f"thread: ×{r[0]:.2f}–×{r[-1]:.2f} arm64"
+        rows = [(f"lock_with() / lock() entered off ({thread_ratio('lock_with_off', 'lock_off')})",
                  ("lock_with", "off"), ("counted", "off")),
-                ("lock() entered on / entered off (thread: ×1.54–×1.67 arm64)",
+                (f"lock() entered on / entered off ({thread_ratio('lock_on', 'lock_off')})",
                  ("counted", "on"), ("counted", "off")),
                 ("lock() (counted) / spin_lock_irqsave(), entered on",
                  ("counted", "on"), ("irqsave", "on"))]
@@ -563,7 +589,7 @@ def hazard_section(runs_used):
            "The timed `irqsave_hoh` entered on puts interrupts back on in every operation, and "
            "that put-back is subtracted, so its on−off difference is the entry state's cost, "
            "as for `irqsave`.", "",
-           "| run | arch | kernel | config | case | irq_leaks | irq_exposed | irq_state_changes | p50 on − off | irqsave d2 on − off |",
+           "| run: accel | arch | kernel | config | case | irq_leaks | irq_exposed | irq_state_changes | p50 on − off | irqsave d2 on − off |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for accel, (_dirs, _metas, recs) in runs_used.items():
         for r in recs:
@@ -576,13 +602,27 @@ def hazard_section(runs_used):
                 p_off = find(recs, variant=plain, impl=r["impl"], irq_state="off", **key)
                 d_hoh = f"{r['p50'] - off['p50']:+.2f}" if off else "–"
                 d_plain = f"{p_on['p50'] - p_off['p50']:+.2f}" if p_on and p_off else "–"
-                out.append(f"| {accel} | {r['arch']} | {r['kernel']} | {r['config']} | {r['variant']} {r['impl']} d2 on "
+                out.append(f"| {run_of(runs_used, accel, r)}: {accel} | {r['arch']} | {r['kernel']} | {r['config']} | {r['variant']} {r['impl']} d2 on "
                            f"| {r['irq_leaks']}/{r['verify_ops']} | {r.get('irq_exposed', '–')} "
                            f"| {r['irq_state_changes']}/{r['verify_ops']} | {d_hoh} | {d_plain} ({plain}) |")
-    out += ["", "On arm64 the last `spin_unlock_irqrestore()` of a hand-over-hand release restores the "
-            "inner lock's saved flags verbatim and leaves interrupts *disabled* after everything is "
-            "released; on x86 `local_irq_restore()` only ever enables, so they stay on. Counted "
-            "disabling keeps interrupts off until the last unlock on both.", ""]
+    # which arches end a hand-over-hand release with interrupts off, from the records
+    left_off, left_on = set(), set()
+    for _accel, (_dirs, _metas, recs) in runs_used.items():
+        for r in recs:
+            if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == ("irqsave_hoh", "native", 2, "on") \
+                    and r["verify_ops"]:
+                (left_off if r["irq_state_changes"] == r["verify_ops"] else
+                 left_on if r["irq_state_changes"] == 0 else set()).add(r["arch"])
+    if left_off or left_on:
+        out += ["", "Entered on, a hand-over-hand `spin_unlock_irqrestore()` release "
+                + (f"left interrupts *disabled* after everything was released on {', '.join(arches.order(left_off))} "
+                   "(every verification operation changed the state: the last restore writes the "
+                   "inner lock's saved flags back verbatim)" if left_off else "")
+                + ("; " if left_off and left_on else "")
+                + (f"on {', '.join(arches.order(left_on))} they stayed on (no operation changed the state: "
+                   "there `local_irq_restore()` only ever enables, see each arch's paragraph above)"
+                   if left_on else "")
+                + ". Counted disabling keeps interrupts off until the last unlock everywhere it was measured.", ""]
     return out
 
 
@@ -600,10 +640,48 @@ def pipeline_section():
            "|---|---|---|---|---|---|"]
     for r in results:
         out.append(f"| {r['command']} | {r['mean']:.2f} | {r.get('stddev') or 0:.2f} | {r['min']:.2f} | {r['max']:.2f} | {len(r.get('times', []))} |")
-    extra = os.path.join(runs.RESULTS, "pipeline", "notes.md")
-    if os.path.exists(extra):
-        with open(extra, encoding="utf-8") as f:
-            out += ["", f.read().strip()]
+    return out + [""] + check_times()
+
+
+def check_times():
+    """results/pipeline/check-{cold,warm}.log (scripts/time-check.sh): CI's
+    make check timed on a fresh clone, with an empty cache and again warm."""
+    logs = {}
+    for kind in ("cold", "warm"):
+        path = os.path.join(runs.RESULTS, "pipeline", f"check-{kind}.log")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                logs[kind] = f.read().splitlines()
+    if not logs:
+        return []
+
+    def field(lines, key):
+        return next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key + ":")), "?")
+
+    def stages(lines):
+        got = {}
+        for ln in lines:
+            m = re.match(r"\[(.+?)\s*\] (\w+)\s+(\d+)s  (.*)", ln)
+            if m:
+                who, what, secs = m.group(1), m.group(2), int(m.group(3))
+                key = what if who == "check" else f"{who} {what}"
+                got[key] = got.get(key, 0) + secs
+        return got
+    out = ["## How long make check takes", "",
+           "`scripts/time-check.sh`: CI's `bash .ci/run` on a fresh clone with an `IRQBENCH_CACHE` of "
+           "its own, first empty (cold: fetches and unpacks the kernel sources, sets up the toolchain root, "
+           "builds every kernel with an empty ccache), then again (warm). Debian packages were already "
+           "installed. Per stage (seconds, from its progress lines; kernel builds per cell):", "",
+           "| | " + " | ".join(logs) + " |", "|---|" + "---|" * len(logs),
+           "| commit | " + " | ".join(field(v, "commit") for v in logs.values()) + " |",
+           "| wall time | " + " | ".join(field(v, "wall") for v in logs.values()) + " |",
+           "| result | " + " | ".join(v[-1] for v in logs.values()) + " |"]
+    per = {k: stages(v) for k, v in logs.items()}
+    keys = list(dict.fromkeys(k for v in per.values() for k in v))
+    for k in keys:
+        if k.endswith(" collect") or per[next(iter(per))].get(k, 0) < 5:
+            continue
+        out.append(f"| {k} | " + " | ".join(str(per[kind].get(k, "–")) for kind in logs) + " |")
     return out + [""]
 
 
@@ -667,7 +745,7 @@ def repeat_section(all_runs):
             f"Runs `{os.path.basename(d1)}` and `{os.path.basename(d2)}` (same commit, separate boots): "
             f"{same} of {len(common)} medians identical to the thousandth, largest difference "
             f"{worst:.3f} instructions per operation; {vec} cases had every per-batch value identical "
-            f"(the others had a timer tick land in some batch). {changed} cases differ by half an "
+            f"(the others differ in some batch). {changed} cases differ by half an "
             "instruction or more, the least change `make compare` reports under tcg-icount.", ""]
 
 
@@ -680,7 +758,8 @@ def across_kernel_section(runs_used):
     dirs, _metas, recs = runs_used["tcg-icount"]
     d = next((x for x, m in zip(dirs, _metas) if {"6.1", "7.3"} <= {c.get("kernel_series", c.get("kernel"))
                                                                    for c in m.get("cells", [])}), dirs[-1])
-    recs = [r for r in recs if r["config"] == "default"]
+    # that run's own records, so the counts are what the printed command gives
+    recs = [r for r in runs.load_run(d)[1] if r["config"] == "default" and r.get("accel") == "tcg-icount"]
     try:
         rows, only_b, only_n, _ = compare.evaluate(
             recs, recs, compare.options(across="kernel", base_value="6.1", new_value="7.3"))
@@ -697,6 +776,18 @@ def across_kernel_section(runs_used):
            "| verdict | case | 6.1 insn | 7.3 insn | delta |", "|---|---|---|---|---|"]
     for r in rows[:15]:
         out.append(f"| {r['verdict']} | {r['name']} | {r['bm']:.3f} | {r['nm']:.3f} | {r['delta']:+.3f} |")
+    # preempt_disable()+enable() alone: 0 where the config has no preempt count
+    pre = {}
+    for r in recs:
+        if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == ("preempt_only", "native", 1, "on"):
+            pre.setdefault(r["kernel"][:3], []).append(f"{r['arch']} {r['p50']:g}")
+    if pre:
+        out += ["", "`preempt_only` (`preempt_disable()`+`preempt_enable()` alone, d1) costs "
+                + "; ".join(f"{', '.join(v)} on {k}" for k, v in sorted(pre.items()))
+                + ". `default` is each kernel's own default preemption model (`configs/default.config`): "
+                "on 6.1's tinyconfig that is PREEMPT_NONE, with no preempt count, on 7.3 lazy "
+                "preemption, with one. So every path that touches the preempt count shows here as a "
+                "regression of configuration, not of code; `CONFIGS=preempt-full` compares like with like."]
     return out + [""]
 
 
@@ -715,8 +806,14 @@ def calibration_section():
             f"- false positives: {c['false_positives']} of {c['cases']} cases "
             f"(rate {c['false_positive_rate']:.4f}, nominal alpha {c['alpha']})",
             f"- planted slowdown: every per-boot figure of `{c['planted_case']}` in the second run scaled by "
-            f"{c['planted_factor']}: verdict **{c['planted_verdict']}** (BH p {c['planted_p_bh']}), "
-            f"{c['planted_other_changes']} other cases changed", ""]
+            f"{c['planted_factor']}: verdict **{c['planted_verdict']}** (BH p {c['planted_p_bh']:.3f}), "
+            f"{c['planted_other_changes']} other cases changed"
+            + ("" if c["planted_verdict"] != "same" else
+               f". **Not detected:** at {c['boots']} boots per cell the gate misses a "
+               f"{(c['planted_factor'] - 1) * 100:.0f} % change of this case under plain TCG; an ns-mode "
+               "'same' there is no evidence of no change (tcg-icount's exact counts are)"),
+            "", "The two runs themselves are not kept (`make calibrate` makes them in a temporary "
+            "directory); `results/calibration.json` is their summary.", ""]
 
 
 def write(runs_used, made, all_runs=()):
