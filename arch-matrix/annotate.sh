@@ -59,9 +59,14 @@ for kv in $addrs; do
 	export "ANNOT_${k^^}=${kv#*=}"
 done
 trace=$out/$cell.trace.json
-ANNOT_PORT=$port ANNOT_TRACE=$trace ANNOT_ARG0=$(arch_field "$arch" arg0) gdb-multiarch -nx -batch \
+rm -f "$trace"
+ANNOT_PORT=$port ANNOT_TRACE=$trace ANNOT_ARG0=$(arch_field "$arch" arg0) \
+	ANNOT_ENDIAN=$(arch_field "$arch" endian) gdb-multiarch -nx -batch \
 	-x "$IRQBENCH_ROOT/scripts/annotate_gdb.py" >"$out/$cell.gdb.log" 2>&1 ||
 	{ kill "$boot" 2>/dev/null || true; die "$cell: gdb failed ($out/$cell.gdb.log)"; }
+# gdb -batch exits 0 when the script raised: no trace is the failure
+[ -s "$trace" ] || { kill "$boot" 2>/dev/null || true
+	die "$cell: gdb wrote no trace: $(grep -a -E 'Error|error:' "$out/$cell.gdb.log" | tail -n 1) ($out/$cell.gdb.log)"; }
 wait "$boot" || die "$cell: guest run failed (console: $log)"
 grep -a -q '@@IRQBENCH ANNOTATED@@' "$log" || die "$cell: the guest did not finish annotating"
 {
