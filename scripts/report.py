@@ -62,6 +62,14 @@ def run_of(runs_used, accel, rec):
     return "?"
 
 
+def runs_line(by_arch):
+    """'Run: `id`.' when every arch comes from one run, else each arch's."""
+    ids = set(by_arch.values())
+    if len(ids) == 1:
+        return f"Run: `{ids.pop()}`."
+    return "Runs: " + ", ".join(f"{a} `{r}`" for a, r in by_arch.items()) + "."
+
+
 def cell_kernel(rec, meta):
     """The kernel name a run's cell list uses for a record (series or release)."""
     for c in meta.get("cells", []):
@@ -323,9 +331,8 @@ def arches_section(runs_used, min_arches=3):
         out += [f"## Every arch side by side: kernel {kernel}, config {config} (tcg-icount)", "",
                 "Instructions per operation (p50) at depth 1, from the newest tcg-icount run of each "
                 "cell; one column per arch (`arch-matrix/arches.tsv`). Path lengths, not cycles: an "
-                "interrupt-flag write is one instruction whatever it costs on silicon. Runs: "
-                + ", ".join(f"{a} `{run_of(runs_used, 'tcg-icount', find(sel, arch=a))}`" for a in present)
-                + ".", "",
+                "interrupt-flag write is one instruction whatever it costs on silicon. " + runs_line(
+                    {a: run_of(runs_used, "tcg-icount", find(sel, arch=a)) for a in present}), "",
                 "| case | " + " | ".join(present) + " |", "|---|" + "---|" * len(present)]
 
         def p50(arch, v, impl, d, st):
@@ -606,9 +613,11 @@ def hazard_section(runs_used):
                            f"| {r['irq_leaks']}/{r['verify_ops']} | {r.get('irq_exposed', '–')} "
                            f"| {r['irq_state_changes']}/{r['verify_ops']} | {d_hoh} | {d_plain} ({plain}) |")
     # which arches end a hand-over-hand release with interrupts off, from the records
-    left_off, left_on = set(), set()
+    left_off, left_on, counted_held, counted_leaked = set(), set(), set(), set()
     for _accel, (_dirs, _metas, recs) in runs_used.items():
         for r in recs:
+            if (r["variant"], r["depth"], r["irq_state"]) == ("counted_hoh", 2, "on") and r["verify_ops"]:
+                (counted_held if r["irq_leaks"] == 0 else counted_leaked).add(r["arch"])
             if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == ("irqsave_hoh", "native", 2, "on") \
                     and r["verify_ops"]:
                 (left_off if r["irq_state_changes"] == r["verify_ops"] else
@@ -622,7 +631,10 @@ def hazard_section(runs_used):
                 + (f"on {', '.join(arches.order(left_on))} they stayed on (no operation changed the state: "
                    "there `local_irq_restore()` only ever enables, see each arch's paragraph above)"
                    if left_on else "")
-                + ". Counted disabling keeps interrupts off until the last unlock everywhere it was measured.", ""]
+                + f". Counted disabling (`counted_hoh`) kept interrupts off until the last unlock "
+                f"on {', '.join(arches.order(counted_held - counted_leaked))} (no leak in any record)"
+                + (f"; it leaked on {', '.join(arches.order(counted_leaked))}" if counted_leaked else "")
+                + ".", ""]
     return out
 
 
