@@ -235,34 +235,27 @@ else
 fi
 progress check results "$t" "compare, history, plots, dashboard"
 
-# ---- annotate (issue 9): trace length == tcg-icount figure, both arches
-if stage annotate; then
+# Stages that are one script writing KTAP: NAME SCRIPT DESCRIPTION [ERRLOG]
+# (ERRLOG: its stderr goes to $out/NAME.log instead of the console).
+ktap_stage() {
+	local t
+	stage "$1" || return 0
 	t=$(date +%s)
-	mkdir -p "$out/annotate"
-	"$IRQBENCH_ROOT/scripts/check-annotate.sh" "$out/annotate" >"$out/annotate.ktap"
-	ktap "annotate: " "$out/annotate.ktap"
-	progress check annotate "$t" "trace length against the icount figure"
-fi
-# ---- end annotate
-
-# ---- bisect (issue 11): make bisect names a planted one-instruction commit
-if stage bisect; then
-	t=$(date +%s)
-	"$IRQBENCH_ROOT/scripts/check-bisect.sh" "$out/bisect" >"$out/bisect.ktap" 2>"$out/bisect.log"
-	ktap "bisect: " "$out/bisect.ktap"
-	progress check bisect "$t" "make bisect on a three-commit history"
-fi
-# ---- end bisect
-
-# ---- rust (issue 10): one Rust (LLVM=1) kernel, the Rust module's records
-if stage rust; then
-	t=$(date +%s)
-	mkdir -p "$out/rust"
-	"$IRQBENCH_ROOT/scripts/check-rust.sh" "$out/rust" >"$out/rust.ktap"
-	ktap "rust: " "$out/rust.ktap"
-	progress check rust "$t" "x86_64-7.3-rust: build, boot, Rust records"
-fi
-# ---- end rust
+	mkdir -p "$out/$1"
+	if [ -n "${4:-}" ]; then
+		"$IRQBENCH_ROOT/scripts/$2" "$out/$1" >"$out/$1.ktap" 2>"$out/$1.log"
+	else
+		"$IRQBENCH_ROOT/scripts/$2" "$out/$1" >"$out/$1.ktap"
+	fi
+	ktap "$1: " "$out/$1.ktap"
+	progress check "$1" "$t" "$3"
+}
+# trace length == tcg-icount figure, both arches
+ktap_stage annotate check-annotate.sh "trace length against the icount figure"
+# make bisect names a planted one-instruction commit
+ktap_stage bisect check-bisect.sh "make bisect on a three-commit history" errlog
+# one Rust (LLVM=1) kernel, the Rust module's records
+ktap_stage rust check-rust.sh "x86_64-7.3-rust: build, boot, Rust records"
 
 # ---- arches (issue 13): every arch of arch-matrix/arches.tsv beyond
 # CHECK_ARCHS boots once on 7.3 default with the kselftest inside, records checked
