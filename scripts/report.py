@@ -530,7 +530,7 @@ VARIANT_ORDER = ["irqsave", "irqsave_hoh", "irq", "counted", "counted_hoh", "loc
 
 
 def order(v):
-    return VARIANT_ORDER.index(v) if v in VARIANT_ORDER else 99
+    return (VARIANT_ORDER.index(v), "") if v in VARIANT_ORDER else (99, v)  # unknown (rust_*) by name
 
 
 def slope_section(accel, recs):
