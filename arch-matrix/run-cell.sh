@@ -118,3 +118,9 @@ qemu=$(arch_qemu "$arch")
 } >"$out/$cell.meta"
 n=$(($(wc -l <"$out/$cell.csv" 2>/dev/null || echo 1) - 1))
 progress "$cell" collect "$t" "$n records"
+# The records' own checks: said here, counted as tests by make check, and
+# named first in RESULTS.md; the records are kept (they are what was measured).
+if ! checks=$(/usr/bin/python3 "$IRQBENCH_ROOT/scripts/check_records.py" "$out/$cell.json"); then
+	echo "irqbench: $cell: its records fail scripts/check_records.py:" \
+		"$(grep '^not ok' <<<"$checks" | sed 's/^not ok [0-9]* //' | paste -sd ';')" >&2
+fi
