@@ -114,6 +114,21 @@ def env_section(runs_used):
     return out
 
 
+def claim_cells(runs_used, configs, lock_v, lw_v):
+    """(accel, records, key, lock() off, lock() on, lock_with() off) for every
+    arch, kernel and config of configs that measured all three at depth 1."""
+    for accel, (_dirs, _metas, recs) in runs_used.items():
+        for arch in ("arm64", "x86_64"):
+            for kernel in sorted({r["kernel"] for r in recs if r["arch"] == arch}, reverse=True):
+                for config in configs:
+                    key = dict(arch=arch, kernel=kernel, config=config, impl="native", depth=1)
+                    off = find(recs, variant=lock_v, irq_state="off", **key)
+                    on = find(recs, variant=lock_v, irq_state="on", **key)
+                    lw = find(recs, variant=lw_v, irq_state="off", **key)
+                    if off and on and lw:
+                        yield accel, recs, key, off, on, lw
+
+
 def claim_rows(t, arch, off, on, lw, where, beside=None):
     """The thread's two claims as table rows: its figures t, ours (off, on,
     lw records), and with beside=(C off, C on, C lock_with) a C column."""
@@ -151,19 +166,9 @@ def claims_section(runs_used):
            "work* each path does, never how long it takes on an M4 or an i7.", "",
            "| claim | arch | thread | irqbench | run: accel, kernel, config | verdict |",
            "|---|---|---|---|---|---|"]
-    for accel, (_dirs, _metas, recs) in runs_used.items():
-        for arch in ("arm64", "x86_64"):
-            t = THREAD[arch]
-            for kernel in sorted({r["kernel"] for r in recs if r["arch"] == arch}, reverse=True):
-                for config in CLAIM_CONFIGS:
-                    key = dict(arch=arch, kernel=kernel, config=config, impl="native", depth=1)
-                    off = find(recs, variant="counted", irq_state="off", **key)
-                    on = find(recs, variant="counted", irq_state="on", **key)
-                    lw = find(recs, variant="lock_with", irq_state="off", **key)
-                    if not (off and on and lw):
-                        continue
-                    out += claim_rows(t, arch, off, on, lw,
-                                      f"{run_of(runs_used, accel, off)}: {accel}, {kernel}, {config}")
+    for accel, recs, key, off, on, lw in claim_cells(runs_used, CLAIM_CONFIGS, "counted", "lock_with"):
+        out += claim_rows(THREAD[key["arch"]], key["arch"], off, on, lw,
+                          f"{run_of(runs_used, accel, off)}: {accel}, {key['kernel']}, {key['config']}")
     x86 = THREAD["x86_64"]
     out += ["", "The x86_64 thread figures disagree between the two runs (lock_with "
             + " and ".join(f"×{w / o:.2f}" for w, o in zip(x86["lock_with_off"], x86["lock_off"]))
@@ -186,12 +191,19 @@ C_OF = {"rust_lock": "counted", "rust_lock_with": "lock_with", "rust_try_lock_wi
         "rust_spin_only": "spin_only", "rust_token": "interrupt_only"}
 
 
-def toolchain_note():
-    path = os.path.join(runs.RESULTS, "pipeline", "toolchain-root.json")
+def stored_json(*parts):
+    """A JSON file under results/ (pipeline summaries), or None without one."""
+    path = os.path.join(runs.RESULTS, *parts)
     if not os.path.exists(path):
-        return []
+        return None
     with open(path, encoding="utf-8") as f:
-        t = json.load(f)
+        return json.load(f)
+
+
+def toolchain_note():
+    t = stored_json("pipeline", "toolchain-root.json")
+    if t is None:
+        return []
     return [f"Rust kernels and `LLVM=1` build in a pinned Debian {t['suite']} root "
             f"(`arch-matrix/toolchain-root.sh`: {', '.join(t['versions'])}); its first set-up took "
             f"{t['setup_seconds']:.0f} s and it occupies {t['size_bytes'] / 1e9:.1f} GB ({t['measured']}).", ""]
@@ -203,29 +215,20 @@ def pair_p50(a, b):
 
 def rust_claims_section(runs_used):
     rows, cases = [], []
-    for accel, (_dirs, _metas, recs) in runs_used.items():
-        for arch in ("arm64", "x86_64"):
-            t = THREAD[arch]
-            for kernel in sorted({r["kernel"] for r in recs if r["arch"] == arch}, reverse=True):
-                for config in RUST_CONFIGS:
-                    key = dict(arch=arch, kernel=kernel, config=config, impl="native", depth=1)
-                    off = find(recs, variant="rust_lock", irq_state="off", **key)
-                    on = find(recs, variant="rust_lock", irq_state="on", **key)
-                    lw = find(recs, variant="rust_lock_with", irq_state="off", **key)
-                    if not (off and on and lw):
-                        continue
-                    unit = off["unit"]
-                    where = f"{run_of(runs_used, accel, off)}: {accel}, {kernel}, {config}"
-                    beside = tuple(find(recs, variant=v, irq_state=st, **key) for v, st in
-                                   (("counted", "off"), ("counted", "on"), ("lock_with", "off")))
-                    rows += claim_rows(t, arch, off, on, lw, where, beside)
-                    for label, v, st in RUST_CASES:
-                        r = find(recs, variant=v, irq_state=st, **key)
-                        c = C_OF[v] and find(recs, variant=C_OF[v], irq_state=st, **key)
-                        if r:
-                            cases.append(f"| {arch} | {config} | {label} | {st} | {r['p50']:.2f} {unit} | "
-                                         + (f"{C_OF[v]}: {c['p50']:.2f} ({r['p50'] - c['p50']:+.2f})" if c else "–")
-                                         + f" | {where} |")
+    for accel, recs, key, off, on, lw in claim_cells(runs_used, RUST_CONFIGS, "rust_lock", "rust_lock_with"):
+        arch, config = key["arch"], key["config"]
+        unit = off["unit"]
+        where = f"{run_of(runs_used, accel, off)}: {accel}, {key['kernel']}, {config}"
+        beside = tuple(find(recs, variant=v, irq_state=st, **key) for v, st in
+                       (("counted", "off"), ("counted", "on"), ("lock_with", "off")))
+        rows += claim_rows(THREAD[arch], arch, off, on, lw, where, beside)
+        for label, v, st in RUST_CASES:
+            r = find(recs, variant=v, irq_state=st, **key)
+            c = C_OF[v] and find(recs, variant=C_OF[v], irq_state=st, **key)
+            if r:
+                cases.append(f"| {arch} | {config} | {label} | {st} | {r['p50']:.2f} {unit} | "
+                             + (f"{C_OF[v]}: {c['p50']:.2f} ({r['p50'] - c['p50']:+.2f})" if c else "–")
+                             + f" | {where} |")
     if not rows:
         return []
     return ["## The thread's claims, from the Rust code itself", "",
@@ -695,11 +698,9 @@ def check_times():
 
 def bisect_section():
     """results/pipeline/bisect.json (a make bisect summary) as a section."""
-    path = os.path.join(runs.RESULTS, "pipeline", "bisect.json")
-    if not os.path.exists(path):
+    b = stored_json("pipeline", "bisect.json")
+    if b is None:
         return []
-    with open(path, encoding="utf-8") as f:
-        b = json.load(f)
     out = ["## Exact bisect", "",
            f"`make bisect KSRC=<the synthetic history of scripts/bisect-history.sh> GOOD=base "
            f"BAD={b['bad'][:12]} CASE={b['case']}` on {b['arch']}, config {b['config']}, "
@@ -801,11 +802,9 @@ def across_kernel_section(runs_used):
 
 def calibration_section():
     """results/calibration.json (scripts/calibrate.py) as a section."""
-    path = os.path.join(runs.RESULTS, "calibration.json")
-    if not os.path.exists(path):
+    c = stored_json("calibration.json")
+    if c is None:
         return []
-    with open(path, encoding="utf-8") as f:
-        c = json.load(f)
     return ["## Calibration of the ns-mode gate", "",
             f"Two plain-TCG runs at one commit, `{c['run1']}` and `{c['run2']}`, {c['boots']} boots per cell "
             f"(commands: `{c['command1']}`; `{c['command2']}`), compared by `scripts/calibrate.py`: "
