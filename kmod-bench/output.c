@@ -39,8 +39,32 @@ static const char * const fields[] = {
 	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
 	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
 	"irq_leaks", "verify_ops", "irq_state_changes", "ticks_p50", "counter",
-	"irq_exposed", "cycles_p50", "lang",
+	"irq_exposed", "cycles_p50", "lang", "irq_mask",
 };
+
+/*
+ * How local_irq_disable() masks interrupts on this boot: arm64 masks
+ * through the GIC's priority mask register when booted with pseudo-NMI
+ * (irqchip.gicv3_pseudo_nmi=1 on a CONFIG_ARM64_PSEUDO_NMI kernel), else
+ * through DAIF; every record says which, so a pseudo-NMI cell whose
+ * command line did not take effect is caught (run-cell.sh).
+ */
+static const char *irq_mask(void)
+{
+#if defined(CONFIG_ARM64)
+	return system_uses_irq_prio_masking() ? "pmr" : "daif";
+#elif defined(CONFIG_X86)
+	return "eflags";
+#elif defined(CONFIG_RISCV)
+	return "sstatus";
+#elif defined(CONFIG_PPC64)
+	return "soft-mask";
+#elif defined(CONFIG_S390)
+	return "psw";
+#else
+	return "arch";
+#endif
+}
 
 /* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
 static const char *unit(void)
@@ -143,13 +167,13 @@ static void csv_line(char *buf, size_t len, const struct irqb_record *r)
 
 	row(r, &o);
 	snprintf(buf, len,
-		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c",
+		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c,%s",
 		 IRQB_ARCH, release(), irqb_tag_config, irqb_tag_accel,
 		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
 		 o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
-		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles);
+		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles, irq_mask());
 }
 
 #define IRQB_LINE_LEN	512
@@ -178,11 +202,11 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		   unit());
 	seq_printf(m,
-		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\"}",
+		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\",\"irq_mask\":\"%s\"}",
 		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
 		   o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
 		   o.ticks, IRQB_COUNTER, r->vd.exposed,
-		   o.cycles[0] ? o.cycles : "null");
+		   o.cycles[0] ? o.cycles : "null", irq_mask());
 	if (i == res->nr - 1)
 		seq_putc(m, '\n');
 }

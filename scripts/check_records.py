@@ -122,6 +122,14 @@ def hazard(r):
     return None
 
 
+def masking(r):
+    """Only a pseudo-NMI boot masks through the GIC's priority mask (PMR)."""
+    m = r.get("irq_mask")
+    if r["config"] == "pseudo-nmi":
+        return None if m == "pmr" else f"pseudo-nmi boot masked interrupts by {m}, not pmr"
+    return "masked by pmr without pseudo-nmi" if m == "pmr" else None
+
+
 def tests(recs):
     icount = bool(recs) and recs[0]["unit"] == "insn"
     out = [("records are well formed and of one unit", first(recs, well_formed), None)]
@@ -137,6 +145,7 @@ def tests(recs):
          "plain tcg: emulation time, not CPU time" if emulated else None),
         ("no nesting variant gets cheaper with depth", depth_monotone(recs) if icount else None, skip),
         ("only hand-over-hand irqsave entered on leaks, and always", first(recs, hazard), None),
+        ("interrupts were masked as the config asks (pmr only with pseudo-nmi)", first(recs, masking), None),
     ]
     out.append(("identical code gives identical figures", identical(recs) if icount else None, skip))
     out.append(("the empty operation costs nothing",

@@ -637,6 +637,59 @@ def hazard_section(runs_used):
     return out
 
 
+PNMI_CASES = [("irqsave", "native", "on"), ("irqsave", "native", "off"), ("irq", "native", "on"),
+              ("irq_save_only", "native", "on"), ("irq_save_only", "native", "off"),
+              ("counted", "native", "on"), ("counted", "native", "off"),
+              ("counted", "emulated:v7.3", "on"), ("counted", "emulated:v7.3", "off"),
+              ("interrupt_only", "native", "on"), ("interrupt_only", "emulated:v7.3", "on"),
+              ("lock_with", "native", "off"), ("lock_with", "emulated:v7.3", "off"),
+              ("spin_only", "native", "on")]
+
+
+def pseudo_nmi_section(runs_used):
+    """arm64's two ways of masking: DAIF (default) against the GIC's priority
+    mask (pseudo-nmi), per kernel, from tcg-icount records that say irq_mask."""
+    if "tcg-icount" not in runs_used:
+        return []
+    recs = runs_used["tcg-icount"][2]
+    pmr = [r for r in recs if r["arch"] == "arm64" and r["config"] == "pseudo-nmi"]
+    kernels = sorted({r["kernel"] for r in pmr})
+    if not kernels:
+        return []
+    masks = sorted({str(r.get("irq_mask")) for r in pmr})
+    out = ["## arm64: DAIF against PMR masking (pseudo-NMI)", "",
+           "`CONFIGS=pseudo-nmi` builds with `CONFIG_ARM64_PSEUDO_NMI=y` and boots with "
+           "`irqchip.gicv3_pseudo_nmi=1` on QEMU's GICv3; `local_irq_disable()` then writes the GIC's "
+           "priority mask (ICC_PMR_EL1) instead of setting DAIF.I. Every record of these cells "
+           f"says how interrupts were masked (`irq_mask`): {', '.join(masks)} ({len(pmr)} records); a "
+           "cell that does not say `pmr` fails. `default` is the same fragments without "
+           "`CONFIG_ARM64_PSEUDO_NMI`, so a difference is the option's whole cost: the PMR "
+           "sequences and the alternatives compiled for them. tcg-icount, d1 and d4, instructions per operation:", ""]
+    for kernel in kernels:
+        ids = {run_of(runs_used, "tcg-icount", r) for r in recs if r["arch"] == "arm64"
+               and r["kernel"] == kernel and r["config"] in ("default", "pseudo-nmi")}
+        out += [f"arm64 {kernel} (runs {', '.join(f'`{i}`' for i in sorted(ids))}):", "",
+                "| case | DAIF d1 | PMR d1 | PMR − DAIF d1 | DAIF d4 | PMR d4 | PMR − DAIF d4 |",
+                "|---|---|---|---|---|---|---|"]
+        for v, impl, st in PNMI_CASES:
+            cols = []
+            for d in (1, 4):
+                key = dict(arch="arm64", kernel=kernel, variant=v, impl=impl, depth=d, irq_state=st)
+                a, b = find(recs, config="default", **key), find(recs, config="pseudo-nmi", **key)
+                cols += [f3(a["p50"]) if a else "–", f3(b["p50"]) if b else "–",
+                         f"{b['p50'] - a['p50']:+.2f}" if a and b else "–"]
+            if any(c != "–" for c in cols):
+                out.append(f"| {v} {impl} {st} | " + " | ".join(cols) + " |")
+        out.append("")
+    out += ["What tcg-icount cannot say: with PMR masking, unmasking ends in `pmr_sync()`, a `dsb sy` "
+            "that boot-time patching turns into a nop where the CPU has "
+            "`ARM64_HAS_GIC_PRIO_RELAXED_SYNC` (`arch/arm64/include/asm/barrier.h`). Under tcg-icount a "
+            "`dsb` counts as one instruction and its wait does not exist, so these figures hold the "
+            "barrier at most once per unmask and none of its cost; what it costs on a CPU, and the "
+            "GIC's own latency, only a hardware run (`ACCEL=kvm` or `make bare-metal`) can show.", ""]
+    return out
+
+
 def pipeline_section():
     paths = sorted(glob.glob(os.path.join(runs.RESULTS, "pipeline", "hyperfine-*.json")))
     if not paths:
@@ -863,6 +916,7 @@ def write(runs_used, made, all_runs=()):
     lines += calibration_section()
     lines += across_kernel_section(runs_used)
     lines += hazard_section(runs_used)
+    lines += pseudo_nmi_section(runs_used)
     lines += pipeline_section()
     lines += bisect_section()
     lines += env_section(runs_used)

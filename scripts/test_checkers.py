@@ -92,6 +92,17 @@ def main():
     planted[0]["irq_leaks"] = 1
     checks.append(("a planted leak outside the hazard fails",
                    failed(check_records.tests(planted), "only hand-over-hand")))
+    # a pseudo-NMI boot that masked through DAIF (the command line did not
+    # take effect), and PMR masking where pseudo-NMI was not asked for
+    planted = [dict(r, arch="arm64", config="pseudo-nmi", irq_mask="pmr") for r in clean_cell()]
+    checks.append(("pseudo-nmi records masked by pmr pass",
+                   not failed(check_records.tests(planted), "interrupts were masked")))
+    planted[3]["irq_mask"] = "daif"
+    checks.append(("a pseudo-nmi record masked by daif fails",
+                   failed(check_records.tests(planted), "interrupts were masked")))
+    planted = [dict(r, arch="arm64", irq_mask="pmr") for r in clean_cell()]
+    checks.append(("pmr masking on a default config fails",
+                   failed(check_records.tests(planted), "interrupts were masked")))
     planted = copy.deepcopy(clean_cell())
     del planted[0]["p50"]
     checks.append(("a record missing a field fails", failed(check_records.tests(planted), "records are well")))

@@ -59,6 +59,15 @@ const COUNTER: &str = "tsc";
 const ARCH: &str = "arm64";
 #[cfg(target_arch = "aarch64")]
 const COUNTER: &str = "cntvct_el0";
+/// How interrupts are masked (the C module's `irq_mask`). A kernel built with
+/// pseudo-NMI may mask through the GIC's PMR, which is decided at boot and which
+/// this module does not read: it says `unknown` there rather than guess.
+#[cfg(target_arch = "x86_64")]
+const IRQ_MASK: &str = "eflags";
+#[cfg(all(target_arch = "aarch64", not(CONFIG_ARM64_PSEUDO_NMI)))]
+const IRQ_MASK: &str = "daif";
+#[cfg(all(target_arch = "aarch64", CONFIG_ARM64_PSEUDO_NMI))]
+const IRQ_MASK: &str = "unknown";
 
 /// One lock set of each kind, a lock class per level (nesting them is not recursion).
 macro_rules! lock_set {
@@ -635,7 +644,7 @@ fn emit(case: &Case, accel: &str) -> Result {
         "rust"
     };
     pr_info!(
-        "R {},{},{},{},{},{},native,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,rust\n",
+        "R {},{},{},{},{},{},native,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,rust,{}\n",
         ARCH,
         release(),
         config,
@@ -661,7 +670,8 @@ fn emit(case: &Case, accel: &str) -> Result {
         case.changes,
         Milli(ticks_p50),
         COUNTER,
-        case.exposed
+        case.exposed,
+        IRQ_MASK
     );
     // the samples line, as the C module's `samples` file has it
     pr_info!(

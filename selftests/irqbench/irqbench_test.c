@@ -139,12 +139,12 @@ static int load_variants(void)
 	return nvariants ? 0 : -1;
 }
 
-#define NFIELDS 29
+#define NFIELDS 30
 enum {
 	F_ARCH, F_KERNEL, F_CONFIG, F_ACCEL, F_CPU, F_VARIANT, F_IMPL, F_DEPTH,
 	F_STATE, F_BATCH, F_SAMPLES, F_UNIT, F_P50, F_MEAN, F_MIN, F_P90, F_P99,
 	F_MAX, F_STDDEV, F_CILO, F_CIHI, F_LEAKS, F_VOPS, F_CHANGES, F_TICKS,
-	F_COUNTER, F_EXPOSED, F_CYCLES, F_LANG,
+	F_COUNTER, F_EXPOSED, F_CYCLES, F_LANG, F_IRQ_MASK,
 };
 
 static int split(char *line, char **f)
@@ -192,6 +192,8 @@ static const char *check_record(char **f, const struct variant *v)
 		return "impl=native on a kernel without interrupt_rc.h";
 	if (strcmp(f[F_LANG], "c"))
 		return "lang is not c";
+	if (!f[F_IRQ_MASK][0])
+		return "irq_mask is empty";
 	if (!v->counted && strcmp(f[F_IMPL], "native"))
 		return "a non-counted variant claims an emulated impl";
 	return NULL;
