@@ -8,7 +8,7 @@ CONFIGS ?= default
 ACCEL ?= auto
 REQUEST ?= variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu
 MATRIX_KERNELS ?= 6.1 6.12 7.3
-MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi
+MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi rt
 FUZZ_SECONDS ?= 30
 BASE ?=
 NEW ?=

@@ -110,13 +110,13 @@ static void annotate_case(const struct irqb_variant *v, struct irqb_ctx *c,
 	if (c->impl == IRQB_IMPL_NATIVE_BUILTIN)
 		fns[0] = irqb_builtin_batch[v - irqb_variants];
 #endif
-	preempt_disable();
+	irqb_hold_cpu(&v->m);
 	irqb_outer_enter(v, c->impl, state, &flags);
 	/* the marks that follow: segments + 1 */
 	irqb_annot_begin(c->putback ? 9 : 5);
 	annotate_batches(fns, c);
 	irqb_outer_exit(v, c->impl, state, flags);
-	preempt_enable();
+	irqb_release_cpu(&v->m);
 }
 
 static int wait_for_debugger(void)
@@ -135,7 +135,7 @@ static int wait_for_debugger(void)
 
 static int annotate_run(char *buf)
 {
-	static struct lock_class_key keys[IRQB_MAX_DEPTH];
+	static struct lock_class_key keys[IRQB_MAX_DEPTH], raw_keys[IRQB_MAX_DEPTH];
 	const struct irqb_variant *v;
 	struct irqb_ctx *c;
 	unsigned int state;
@@ -148,6 +148,8 @@ static int annotate_run(char *buf)
 	for (i = 0; i < IRQB_MAX_DEPTH; i++) {
 		spin_lock_init(&c->locks[i].lock);
 		lockdep_set_class(&c->locks[i].lock, &keys[i]);
+		raw_spin_lock_init(&c->locks[i].raw);
+		lockdep_set_class(&c->locks[i].raw, &raw_keys[i]);
 	}
 	/* every line is checked before the debugger is waited for */
 	for (line = buf; line && *line; line = strchr(line, '\n'), line += !!line) {

@@ -37,17 +37,30 @@ static int irqb_thread(void *data)
 	kthread_complete_and_exit(&job->done, 0);
 }
 
-/* A counted variant named on a kernel without native and with model=none. */
+/*
+ * A counted variant named where nothing can run it: no native code (no
+ * interrupt_rc.h) and either model=none or, under PREEMPT_RT, models that
+ * would take an rt_mutex with interrupts masked.
+ */
 static int check_impls(const struct irqb_request *req)
 {
+	const struct irqb_variant_meta *m;
 	unsigned int i;
 
-	if (irqb_have_native() || req->models || req->all_variants)
+	if (irqb_have_native() || req->all_variants)
 		return 0;
 	for (i = 0; i < irqb_nr_variants; i++) {
-		if ((req->variants & (1U << i)) && irqb_variants[i].m.counted) {
+		m = &irqb_variants[i].m;
+		if (!(req->variants & (1U << i)) || !m->counted)
+			continue;
+		if (irqb_rt_models_barred(m)) {
+			pr_err("bad request: %s under PREEMPT_RT runs the kernel's own spin_lock_irq_disable() only (a model masks, then takes an rt_mutex), and this kernel has none\n",
+			       m->id);
+			return -EINVAL;
+		}
+		if (!req->models) {
 			pr_err("bad request: %s needs a model: this kernel has no interrupt_rc.h\n",
-			       irqb_variants[i].m.id);
+			       m->id);
 			return -EINVAL;
 		}
 	}

@@ -14,9 +14,11 @@ DEFINE_PER_CPU(int, irqb_tip_count);
  * _raw_spin_unlock_irq_enable() are in vmlinux. With DEBUG_SPINLOCK the
  * kernel does not export do_raw_spin_{lock,unlock}(), so there the lock is
  * taken with spin_lock() and released with spin_unlock(), whose
- * preempt_enable() then runs before the restore (README says so).
+ * preempt_enable() then runs before the restore (README says so). Under
+ * PREEMPT_RT a spinlock_t has no raw lock inside; the models never run
+ * there (variant_meta.h), they only build the same way.
  */
-#ifdef CONFIG_DEBUG_SPINLOCK
+#if defined(CONFIG_DEBUG_SPINLOCK) || defined(CONFIG_PREEMPT_RT)
 static __always_inline void irqb_emu_lock(spinlock_t *lock)
 {
 	spin_lock(lock);

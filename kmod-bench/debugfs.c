@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs irqbench/: "run" takes a request; "results" (CSV),
- * "results.json", "samples" and "variants" read back.
+ * "results.json", "samples" and "variants" read back; "annotate" and
+ * "provoke" have files of their own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -117,6 +118,7 @@ int irqb_debugfs_init(void)
 	debugfs_create_file("samples", 0444, irqb_dir, NULL, &samples_fops);
 	debugfs_create_file("variants", 0444, irqb_dir, NULL, &variants_fops);
 	irqb_annotate_init(irqb_dir);
+	irqb_provoke_init(irqb_dir);
 	return 0;
 }
 

@@ -33,6 +33,7 @@ enum irqb_impl {
 /* One lock per nesting level, each on its own cache line. */
 struct irqb_lock {
 	spinlock_t lock;	/* the lock a nesting level takes */
+	raw_spinlock_t raw;	/* the raw_* variants' lock of that level */
 } ____cacheline_aligned;
 
 /* Shared with the builtin copy of variants.c in vmlinux: keep it plain. */
@@ -110,6 +111,40 @@ void irqb_outer_enter(const struct irqb_variant *v, unsigned int impl,
 void irqb_outer_exit(const struct irqb_variant *v, unsigned int impl,
 		     unsigned int state, unsigned long flags);
 
+/* Under PREEMPT_RT the counted models of a spinlock_t variant do not run. */
+static inline bool irqb_rt_models_barred(const struct irqb_variant_meta *m)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->counted &&
+	       m->lock == IRQB_LOCK_SPINLOCK;
+}
+
+/*
+ * Around a batch: on its CPU and unpreempted. Under PREEMPT_RT a spinlock_t
+ * variant takes an rt_mutex, which must not be taken with preemption off
+ * (DEBUG_ATOMIC_SLEEP reports it), so that batch only stays on its CPU.
+ */
+static inline void irqb_hold_cpu(const struct irqb_variant_meta *m)
+{
+#ifdef CONFIG_PREEMPT_RT
+	if (m->lock == IRQB_LOCK_SPINLOCK) {
+		migrate_disable();
+		return;
+	}
+#endif
+	preempt_disable();
+}
+
+static inline void irqb_release_cpu(const struct irqb_variant_meta *m)
+{
+#ifdef CONFIG_PREEMPT_RT
+	if (m->lock == IRQB_LOCK_SPINLOCK) {
+		migrate_enable();
+		return;
+	}
+#endif
+	preempt_enable();
+}
+
 /* timing.c */
 int irqb_run(const struct irqb_request *req, const char *text,
 	     struct irqb_results **out, bool *abort);
@@ -132,6 +167,7 @@ void irqb_log_results(const struct irqb_results *r);
 /* annotate.c */
 struct dentry;
 void irqb_annotate_init(struct dentry *dir);
+void irqb_provoke_init(struct dentry *dir);
 
 /* debugfs.c */
 int irqb_debugfs_init(void);

@@ -39,7 +39,7 @@ static const char * const fields[] = {
 	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
 	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
 	"irq_leaks", "verify_ops", "irq_state_changes", "ticks_p50", "counter",
-	"irq_exposed", "cycles_p50", "lang", "irq_mask",
+	"irq_exposed", "cycles_p50", "lang", "irq_mask", "lock_type",
 };
 
 /*
@@ -64,6 +64,23 @@ static const char *irq_mask(void)
 #else
 	return "arch";
 #endif
+}
+
+/*
+ * The lock a record's variant takes. Under PREEMPT_RT a spinlock_t is an
+ * rt_mutex: it may sleep and leaves interrupts as they are, whatever the
+ * _irqsave in its name says; raw_spinlock_t still spins with them off.
+ */
+static const char *lock_type(const struct irqb_variant_meta *m)
+{
+	switch (m->lock) {
+	case IRQB_LOCK_RAW:
+		return "raw_spinlock_t";
+	case IRQB_LOCK_NONE:
+		return "none";
+	default:
+		return IS_ENABLED(CONFIG_PREEMPT_RT) ? "rt_mutex" : "spinlock_t";
+	}
 }
 
 /* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
@@ -167,13 +184,14 @@ static void csv_line(char *buf, size_t len, const struct irqb_record *r)
 
 	row(r, &o);
 	snprintf(buf, len,
-		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c,%s",
+		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c,%s,%s",
 		 IRQB_ARCH, release(), irqb_tag_config, irqb_tag_accel,
 		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
 		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
 		 o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
-		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles, irq_mask());
+		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles, irq_mask(),
+		 lock_type(&irqb_variants[r->variant].m));
 }
 
 #define IRQB_LINE_LEN	512
@@ -202,11 +220,12 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
 		   unit());
 	seq_printf(m,
-		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\",\"irq_mask\":\"%s\"}",
+		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\",\"irq_mask\":\"%s\",\"lock_type\":\"%s\"}",
 		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
 		   o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
 		   o.ticks, IRQB_COUNTER, r->vd.exposed,
-		   o.cycles[0] ? o.cycles : "null", irq_mask());
+		   o.cycles[0] ? o.cycles : "null", irq_mask(),
+		   lock_type(&irqb_variants[r->variant].m));
 	if (i == res->nr - 1)
 		seq_putc(m, '\n');
 }
@@ -228,6 +247,20 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
 	seq_putc(m, '\n');
 }
 
+/*
+ * What runs a counted variant here: native code and the models, the models
+ * alone, or under PREEMPT_RT (spinlock_t variants) native code alone.
+ */
+static const char *counted_impls(const struct irqb_variant_meta *v)
+{
+	if (!v->counted)
+		return "-";
+	if (irqb_rt_models_barred(v))
+		return irqb_have_native() ? "native-only" : "none";
+	return irqb_have_native() ? "native" : "emulated";
+}
+
+/* The table as this kernel runs it: states "-" where none can be entered. */
 void irqb_show_variants(struct seq_file *m)
 {
 	const struct irqb_variant_meta *v;
@@ -235,7 +268,7 @@ void irqb_show_variants(struct seq_file *m)
 	char states[32];
 	int n;
 
-	seq_puts(m, "id\tdepths\tstates\tcounted\tdescription\n");
+	seq_puts(m, "id\tdepths\tstates\tcounted\tlock\tdescription\n");
 	for (i = 0; i < irqb_nr_variants; i++) {
 		v = &irqb_variants[i].m;
 		states[0] = 0;
@@ -245,10 +278,9 @@ void irqb_show_variants(struct seq_file *m)
 				n += scnprintf(states + n, sizeof(states) - n,
 					       "%s%s", n ? "," : "",
 					       irqb_state_name(s));
-		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\n", v->id,
-			   v->min_depth, v->max_depth, states,
-			   v->counted ? (irqb_have_native() ? "native" : "emulated") : "-",
-			   v->desc);
+		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\t%s\n", v->id,
+			   v->min_depth, v->max_depth, n ? states : "-",
+			   counted_impls(v), lock_type(v), v->desc);
 	}
 }
 

@@ -33,6 +33,16 @@ enum irqb_model {
 	IRQB_NR_MODELS,
 };
 
+/*
+ * The lock a variant takes: spinlock_t (the zero default: it spins, or
+ * under PREEMPT_RT is an rt_mutex that sleeps), raw_spinlock_t, or none.
+ */
+enum irqb_lock_kind {
+	IRQB_LOCK_SPINLOCK,
+	IRQB_LOCK_RAW,
+	IRQB_LOCK_NONE,
+};
+
 /* What the parser needs to know of a variant; the first member of each row. */
 struct irqb_variant_meta {
 	const char *id;
@@ -42,6 +52,7 @@ struct irqb_variant_meta {
 	u8 states;		/* IRQB_STATE_* the variant can be entered in */
 	bool counted;		/* measured once per counted implementation */
 	bool hazard;		/* may leave interrupts changed: the thread's bug */
+	u8 lock;		/* enum irqb_lock_kind */
 	const char *why;	/* why the excluded depths or states are impossible */
 };
 

@@ -109,7 +109,7 @@ static int time_batch(irqb_batch_fn fn, const struct irqb_variant *v,
 	u64 t0, t1, c0, c1, y0;
 
 	y0 = irqb_cycles_read(ev);
-	preempt_disable();
+	irqb_hold_cpu(&v->m);
 	irqb_outer_enter(v, c->impl, state, &flags);
 	off_before = irqs_disabled();
 	cnt_before = irqb_counted_depth(c->impl);
@@ -121,7 +121,7 @@ static int time_batch(irqb_batch_fn fn, const struct irqb_variant *v,
 	off_after = irqs_disabled();
 	cnt_after = irqb_counted_depth(c->impl);
 	irqb_outer_exit(v, c->impl, state, flags);
-	preempt_enable();
+	irqb_release_cpu(&v->m);
 	b->cycles = irqb_cycles_read(ev) - y0;
 
 	if (off_before != off_after || cnt_before != cnt_after) {
@@ -180,12 +180,12 @@ static int verify_case(const struct irqb_variant *v, struct irqb_ctx *c,
 	unsigned int nest;
 
 	memset(&r->vd, 0, sizeof(r->vd));
-	preempt_disable();
+	irqb_hold_cpu(&v->m);
 	irqb_outer_enter(v, c->impl, state, &flags);
 	v->verify(c, IRQB_VERIFY_OPS, &r->vd);
 	irqb_outer_exit(v, c->impl, state, flags);
 	nest = irqb_counted_depth(c->impl);
-	preempt_enable();
+	irqb_release_cpu(&v->m);
 	if (r->vd.changes && !v->m.hazard) {
 		pr_err("%s depth %u impl %s: %u of %u operations left the interrupt state changed\n",
 		       v->m.id, c->depth, irqb_impl_name(c->impl),
@@ -295,6 +295,9 @@ static bool impl_runs(const struct irqb_variant *v,
 	case IRQB_IMPL_NATIVE_BUILTIN:
 		return irqb_have_builtin();
 	}
+	/* a model masks, then takes a spinlock_t: an rt_mutex on RT (variant_meta.h) */
+	if (irqb_rt_models_barred(&v->m))
+		return false;
 	return req->models & (1U << (impl - IRQB_IMPL_V73));
 }
 
@@ -510,7 +513,7 @@ static struct irqb_results *alloc_results(const struct irqb_request *req,
 
 static struct irqb_ctx *alloc_ctx(void)
 {
-	static struct lock_class_key keys[IRQB_MAX_DEPTH];
+	static struct lock_class_key keys[IRQB_MAX_DEPTH], raw_keys[IRQB_MAX_DEPTH];
 	struct irqb_ctx *c;
 	int i;
 
@@ -521,6 +524,8 @@ static struct irqb_ctx *alloc_ctx(void)
 	for (i = 0; i < IRQB_MAX_DEPTH; i++) {
 		spin_lock_init(&c->locks[i].lock);
 		lockdep_set_class(&c->locks[i].lock, &keys[i]);
+		raw_spin_lock_init(&c->locks[i].raw);
+		lockdep_set_class(&c->locks[i].raw, &raw_keys[i]);
 	}
 	return c;
 }

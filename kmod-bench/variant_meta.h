@@ -14,6 +14,8 @@
 enum irqb_variant_id {
 	IRQB_V_IRQSAVE,
 	IRQB_V_IRQSAVE_HOH,
+	IRQB_V_RAW_IRQSAVE,
+	IRQB_V_RAW_IRQSAVE_HOH,
 	IRQB_V_IRQ,
 	IRQB_V_COUNTED,
 	IRQB_V_COUNTED_HOH,
@@ -37,6 +39,25 @@ enum irqb_variant_id {
 #define IRQB_WHY_PLAIN		"off-raw is the off path of a variant that does not count"
 
 /*
+ * Under PREEMPT_RT a spinlock_t is an rt_mutex, which may sleep: taking it
+ * with interrupts masked is a bug there (CONFIG_DEBUG_ATOMIC_SLEEP reports
+ * it), so a variant that takes one runs entered "on" only, and not at all
+ * where its own code masks first (scoped, lock_with). Its counted models
+ * mask too, so only the kernel's own spin_lock_irq_disable() (an
+ * rt_spin_lock() there) runs (timing.c). provoke.c takes that path once.
+ */
+#define IRQB_WHY_RT \
+	"under PREEMPT_RT spinlock_t is an rt_mutex: taking it with interrupts masked is a bug"
+#ifdef CONFIG_PREEMPT_RT	/* not IS_ENABLED(): the host tests build this too */
+#define IRQB_RT		1
+#else
+#define IRQB_RT		0
+#endif
+#define IRQB_RT_ON(states)	((states) & (IRQB_RT ? IRQB_STATE_ON : 0xff))
+#define IRQB_RT_NONE(states)	((states) & (IRQB_RT ? 0 : 0xff))
+#define IRQB_RT_WHY(why)	(IRQB_RT ? IRQB_WHY_RT : (why))
+
+/*
  * Variants that save the flags inline at every level run two operations
  * back to back in one loop body (timing.c): at depth 16 that is 32 pushf
  * on one path, and x86's objtool, validating uaccess on distribution
@@ -54,12 +75,31 @@ enum irqb_variant_id {
 	.id = "irqsave",						\
 	.desc = "D nested spin_lock_irqsave, unlocked in reverse",	\
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
+	.states = IRQB_RT_ON(IRQB_STATES_PLAIN),			\
+	.why = IRQB_RT_WHY(IRQB_WHY_PLAIN),				\
 }
 #define IRQB_META_IRQSAVE_HOH {						\
 	.id = "irqsave_hoh",						\
 	.desc = "D spin_lock_irqsave, unlocked hand-over-hand (outer first)", \
 	.min_depth = 1, .max_depth = 16,				\
+	.states = IRQB_RT_ON(IRQB_STATES_PLAIN), .hazard = true,	\
+	.why = IRQB_RT_WHY(IRQB_WHY_PLAIN),				\
+}
+/*
+ * raw_spinlock_t: the same as spinlock_t's irqsave where spinlock_t spins,
+ * and the only lock that still masks interrupts under PREEMPT_RT, where
+ * the hand-over-hand hazard survives.
+ */
+#define IRQB_META_RAW_IRQSAVE {						\
+	.id = "raw_irqsave",						\
+	.desc = "D nested raw_spin_lock_irqsave, unlocked in reverse",	\
+	.min_depth = 1, .max_depth = 16, .lock = IRQB_LOCK_RAW,		\
+	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
+}
+#define IRQB_META_RAW_IRQSAVE_HOH {					\
+	.id = "raw_irqsave_hoh",					\
+	.desc = "D raw_spin_lock_irqsave, unlocked hand-over-hand (outer first)", \
+	.min_depth = 1, .max_depth = 16, .lock = IRQB_LOCK_RAW,		\
 	.states = IRQB_STATES_PLAIN, .hazard = true,			\
 	.why = IRQB_WHY_PLAIN,						\
 }
@@ -73,35 +113,41 @@ enum irqb_variant_id {
 	.id = "counted",						\
 	.desc = "D nested spin_lock_irq_disable, unlocked in reverse",	\
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_COUNTED, .counted = true, .why = "",	\
+	.states = IRQB_RT_ON(IRQB_STATES_COUNTED), .counted = true,	\
+	.why = IRQB_RT_WHY(""),						\
 }
 #define IRQB_META_COUNTED_HOH {						\
 	.id = "counted_hoh",						\
 	.desc = "D spin_lock_irq_disable, unlocked hand-over-hand",	\
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_COUNTED, .counted = true, .why = "",	\
+	.states = IRQB_RT_ON(IRQB_STATES_COUNTED), .counted = true,	\
+	.why = IRQB_RT_WHY(""),						\
 }
 #define IRQB_META_LOCK_WITH {						\
 	.id = "lock_with",						\
 	.desc = "D plain spin_lock under an outer local_interrupt_disable (lock_with)", \
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATE_OFF | IRQB_STATE_OFF_RAW, .counted = true,	\
-	.why = "lock_with needs interrupts already disabled (the token)", \
+	.states = IRQB_RT_NONE(IRQB_STATE_OFF | IRQB_STATE_OFF_RAW),	\
+	.counted = true,						\
+	.why = IRQB_RT_WHY("lock_with needs interrupts already disabled (the token)"), \
 }
 #define IRQB_META_SCOPED {						\
 	.id = "scoped",							\
 	.desc = "scoped_guard(irqsave) (flags in a cleanup local), then D plain locks", \
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
+	.states = IRQB_RT_NONE(IRQB_STATES_PLAIN),			\
+	.why = IRQB_RT_WHY(IRQB_WHY_PLAIN),				\
 }
 #define IRQB_META_IRQ_SAVE_ONLY {					\
 	.id = "irq_save_only",						\
+	.lock = IRQB_LOCK_NONE,						\
 	.desc = "D nested local_irq_save/local_irq_restore",		\
 	.min_depth = 1, .max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,	\
 	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_INLINE_SAVE,	\
 }
 #define IRQB_META_INTERRUPT_ONLY {					\
 	.id = "interrupt_only",						\
+	.lock = IRQB_LOCK_NONE,						\
 	.desc = "D nested local_interrupt_disable/local_interrupt_enable", \
 	.min_depth = 1, .max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,	\
 	.states = IRQB_STATES_COUNTED, .counted = true,			\
@@ -111,16 +157,19 @@ enum irqb_variant_id {
 	.id = "spin_only",						\
 	.desc = "D nested plain spin_lock/spin_unlock",			\
 	.min_depth = 1, .max_depth = 16,				\
-	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
+	.states = IRQB_RT_ON(IRQB_STATES_PLAIN),			\
+	.why = IRQB_RT_WHY(IRQB_WHY_PLAIN),				\
 }
 #define IRQB_META_PREEMPT_ONLY {					\
 	.id = "preempt_only",						\
+	.lock = IRQB_LOCK_NONE,						\
 	.desc = "D nested preempt_disable/preempt_enable",		\
 	.min_depth = 1, .max_depth = 16,				\
 	.states = IRQB_STATES_PLAIN, .why = IRQB_WHY_PLAIN,		\
 }
 #define IRQB_META_EMPTY {						\
 	.id = "empty",							\
+	.lock = IRQB_LOCK_NONE,						\
 	.desc = "no operation: the timing method's zero (must be 0)",	\
 	.min_depth = 1, .max_depth = 1, .states = IRQB_STATES_PLAIN,	\
 	.why = "the empty operation has no nesting",			\

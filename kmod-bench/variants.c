@@ -110,6 +110,55 @@ static __always_inline void irqsave_hoh_op(struct irqb_ctx *c, const int depth,
 	tally(vd, leaked);
 }
 
+static __always_inline raw_spinlock_t *rlk(struct irqb_ctx *c, int i)
+{
+	return &c->locks[i].raw;
+}
+
+static __always_inline void raw_irqsave_op(struct irqb_ctx *c, const int depth,
+					   const unsigned int impl,
+					   struct irqb_verdict *vd)
+{
+	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
+	bool leaked = false;
+	int i;
+
+	unrolled_count(16)
+	for (i = 0; i < depth; i++)
+		raw_spin_lock_irqsave(rlk(c, i), flags[i]);
+	held(vd, &leaked);
+	unrolled_count(16)
+	for (i = depth - 1; i >= 0; i--) {
+		raw_spin_unlock_irqrestore(rlk(c, i), flags[i]);
+		if (i)
+			held(vd, &leaked);
+	}
+	tally(vd, leaked);
+}
+
+/* The hazard with raw_spinlock_t: it survives PREEMPT_RT. */
+static __always_inline void raw_irqsave_hoh_op(struct irqb_ctx *c,
+					       const int depth,
+					       const unsigned int impl,
+					       struct irqb_verdict *vd)
+{
+	unsigned long flags[IRQB_MAX_DEPTH] IRQB_NOINIT;
+	bool leaked = false;
+	int i;
+
+	unrolled_count(16)
+	for (i = 0; i < depth; i++)
+		raw_spin_lock_irqsave(rlk(c, i), flags[i]);
+	held(vd, &leaked);
+	unrolled_count(16)
+	for (i = 0; i < depth; i++) {
+		raw_spin_unlock_irqrestore(rlk(c, i), flags[i]);
+		if (i < depth - 1)
+			held(vd, &leaked);
+	}
+	tally(vd, leaked);
+}
+
 static __always_inline void irq_op(struct irqb_ctx *c, const int depth,
 				   const unsigned int impl, struct irqb_verdict *vd)
 {
@@ -340,6 +389,15 @@ static __always_inline void irqsave_hoh_pb_op(struct irqb_ctx *c,
 	irqb_putback();
 }
 
+static __always_inline void raw_irqsave_hoh_pb_op(struct irqb_ctx *c,
+						  const int depth,
+						  const unsigned int impl,
+						  struct irqb_verdict *vd)
+{
+	raw_irqsave_hoh_op(c, depth, impl, vd);
+	irqb_putback();
+}
+
 /*
  * Batch loops with the depth and the implementation as constants, so the
  * compiler unrolls the nesting and folds the implementation switch, as it
@@ -361,6 +419,9 @@ enum {
 	irqsave_max_depth = 16,
 	irqsave_hoh_max_depth = 16,
 	irqsave_hoh_pb_max_depth = 16,
+	raw_irqsave_max_depth = 16,
+	raw_irqsave_hoh_max_depth = 16,
+	raw_irqsave_hoh_pb_max_depth = 16,
 	irq_max_depth = 1,
 	counted_max_depth = 16,
 	counted_hoh_max_depth = 16,
@@ -570,6 +631,7 @@ static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
 }
 
 IRQB_DEFINE_PLAIN(irqsave)
+IRQB_DEFINE_PLAIN(raw_irqsave)
 IRQB_DEFINE_PLAIN(irq)
 IRQB_DEFINE_COUNTED(counted, IRQB_V_COUNTED)
 IRQB_DEFINE_COUNTED(counted_hoh, IRQB_V_COUNTED_HOH)
@@ -581,23 +643,27 @@ IRQB_DEFINE_PLAIN(spin_only)
 IRQB_DEFINE_PLAIN(preempt_only)
 IRQB_DEFINE_PLAIN(empty)
 
-/* The hazard variant: entered "on", each op puts interrupts back on. */
-IRQB_DEFINE_LOOPS(irqsave_hoh, 0)
-IRQB_DEFINE_LOOPS(irqsave_hoh_pb, 0)
-IRQB_DEFINE_VOP(irqsave_hoh)
-IRQB_DEFINE_VERIFY(irqsave_hoh, 0)
-static void irqsave_hoh_verify(struct irqb_ctx *c, u32 n,
-			       struct irqb_verdict *vd)
-{
-	irqsave_hoh_verify_0(c, n, vd);
+/* The hazard variants: entered "on", each op puts interrupts back on. */
+#define IRQB_DEFINE_HAZARD(name)					\
+IRQB_DEFINE_LOOPS(name, 0)						\
+IRQB_DEFINE_LOOPS(name##_pb, 0)						\
+IRQB_DEFINE_VOP(name)							\
+IRQB_DEFINE_VERIFY(name, 0)						\
+static void name##_verify(struct irqb_ctx *c, u32 n,			\
+			  struct irqb_verdict *vd)			\
+{									\
+	name##_verify_0(c, n, vd);					\
+}									\
+static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
+{									\
+	if (c->putback)							\
+		name##_pb_loops_0(c, n, twice);				\
+	else								\
+		name##_loops_0(c, n, twice);				\
 }
-static void irqsave_hoh_batch(struct irqb_ctx *c, u32 n, bool twice)
-{
-	if (c->putback)
-		irqsave_hoh_pb_loops_0(c, n, twice);
-	else
-		irqsave_hoh_loops_0(c, n, twice);
-}
+
+IRQB_DEFINE_HAZARD(irqsave_hoh)
+IRQB_DEFINE_HAZARD(raw_irqsave_hoh)
 
 /* The put-back alone, entered "on": what irqsave_hoh_pb_op adds. */
 static __always_inline void putback_op(struct irqb_ctx *c, const int depth,
@@ -620,6 +686,8 @@ void irqb_putback_batch(struct irqb_ctx *c, u32 n, bool twice)
 const struct irqb_variant irqb_variants[] = {
 	ROW(irqsave, IRQSAVE),
 	ROW(irqsave_hoh, IRQSAVE_HOH),
+	ROW(raw_irqsave, RAW_IRQSAVE),
+	ROW(raw_irqsave_hoh, RAW_IRQSAVE_HOH),
 	ROW(irq, IRQ),
 	ROW(counted, COUNTED),
 	ROW(counted_hoh, COUNTED_HOH),

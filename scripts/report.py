@@ -524,7 +524,7 @@ def tables_section(runs_used):
     return out
 
 
-VARIANT_ORDER = ["irqsave", "irqsave_hoh", "irq", "counted", "counted_hoh", "lock_with", "scoped",
+VARIANT_ORDER = ["irqsave", "irqsave_hoh", "raw_irqsave", "raw_irqsave_hoh", "irq", "counted", "counted_hoh", "lock_with", "scoped",
                  "irq_save_only", "interrupt_only", "spin_only", "preempt_only", "empty"]
 
 
@@ -587,6 +587,10 @@ def native_section(accel, recs):
     return out
 
 
+# each hand-over-hand variant and the nested one it is compared with
+HOH_PLAIN = {"irqsave_hoh": "irqsave", "raw_irqsave_hoh": "raw_irqsave", "counted_hoh": "counted"}
+
+
 def hazard_section(runs_used):
     out = ["## The hand-over-hand hazard", "",
            "Of the verification operations: `irq_leaks` found interrupts enabled while a lock was "
@@ -599,11 +603,11 @@ def hazard_section(runs_used):
            "|---|---|---|---|---|---|---|---|---|---|"]
     for accel, (_dirs, _metas, recs) in runs_used.items():
         for r in recs:
-            if r["variant"] in ("irqsave_hoh", "counted_hoh") and r["depth"] == 2 \
+            if r["variant"] in HOH_PLAIN and r["depth"] == 2 \
                     and r["impl"] in ("native", "emulated:v7.3") and r["irq_state"] == "on":
                 key = dict(arch=r["arch"], kernel=r["kernel"], config=r["config"], depth=2)
                 off = find(recs, variant=r["variant"], impl=r["impl"], irq_state="off", **key)
-                plain = "irqsave" if r["variant"] == "irqsave_hoh" else "counted"
+                plain = HOH_PLAIN[r["variant"]]
                 p_on = find(recs, variant=plain, impl=r["impl"], irq_state="on", **key)
                 p_off = find(recs, variant=plain, impl=r["impl"], irq_state="off", **key)
                 d_hoh = f"{r['p50'] - off['p50']:+.2f}" if off else "–"
@@ -615,6 +619,8 @@ def hazard_section(runs_used):
     left_off, left_on, counted_held, counted_leaked = set(), set(), set(), set()
     for _accel, (_dirs, _metas, recs) in runs_used.items():
         for r in recs:
+            if r.get("lock_type") == "rt_mutex":
+                continue  # PREEMPT_RT's spinlock_t never masks: the RT section shows it
             if (r["variant"], r["depth"], r["irq_state"]) == ("counted_hoh", 2, "on") and r["verify_ops"]:
                 (counted_held if r["irq_leaks"] == 0 else counted_leaked).add(r["arch"])
             if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == ("irqsave_hoh", "native", 2, "on") \
@@ -687,6 +693,57 @@ def pseudo_nmi_section(runs_used):
             "`dsb` counts as one instruction and its wait does not exist, so these figures hold the "
             "barrier at most once per unmask and none of its cost; what it costs on a CPU, and the "
             "GIC's own latency, only a hardware run (`ACCEL=kvm` or `make bare-metal`) can show.", ""]
+    return out
+
+
+RT_CASES = [("irqsave", "native"), ("raw_irqsave", "native"), ("irqsave_hoh", "native"),
+            ("raw_irqsave_hoh", "native"), ("irq", "native"), ("counted", "native"),
+            ("counted_hoh", "native"), ("spin_only", "native"), ("irq_save_only", "native"),
+            ("interrupt_only", "native"), ("interrupt_only", "emulated:v7.3"), ("preempt_only", "native")]
+
+
+def rt_section(runs_used):
+    """PREEMPT_RT against the same kernel's default config: what each variant
+    takes (lock_type) and whether it masked, from tcg-icount records."""
+    if "tcg-icount" not in runs_used:
+        return []
+    recs = runs_used["tcg-icount"][2]
+    cells = sorted({(r["arch"], r["kernel"]) for r in recs if r["config"] == "rt"},
+                   key=lambda c: (arches.NAMES.index(c[0]) if c[0] in arches.NAMES else 99, c[1]))
+    if not cells:
+        return []
+    out = ["## PREEMPT_RT: sleeping spinlock_t, spinning raw_spinlock_t", "",
+           "`CONFIGS=rt` (`CONFIG_PREEMPT_RT=y`) against `default` on the same kernel. Under RT a "
+           "`spinlock_t` is an rt_mutex (records say `lock_type` `rt_mutex`): `spin_lock_irqsave()`, "
+           "`spin_lock_irq()` and 7.3's `spin_lock_irq_disable()` take it and leave interrupts as they "
+           "are (`include/linux/spinlock_rt.h`), so they hold the lock with interrupts on "
+           "(`irq_leaks`, expected there), and a batch of them runs with migration, not preemption, "
+           "disabled. `raw_spinlock_t` still masks, and its hand-over-hand release keeps the thread's "
+           "hazard. Taking the rt_mutex with interrupts masked is a bug on RT, so those cases do not "
+           "run there (`–`): every `spinlock_t` variant entered off, `scoped` and `lock_with` (Rust's "
+           "`lock_with()` under `local_interrupt_disable()` is exactly that; `make check`'s `rt+debug` "
+           "guest shows the kernel reporting it) and the counted models. "
+           "tcg-icount, instructions per operation; leaks are of the verification's 64 operations.", ""]
+    for arch, kernel in cells:
+        ids = {run_of(runs_used, "tcg-icount", r) for r in recs if r["arch"] == arch
+               and r["kernel"] == kernel and r["config"] in ("default", "rt")}
+        out += [f"{arch} {kernel} (runs {', '.join(f'`{i}`' for i in sorted(ids))}):", "",
+                "| case | lock_type on rt | default d1 on | rt d1 on | rt d1 on leaks | default d1 off | rt d1 off | rt d2 on leaks |",
+                "|---|---|---|---|---|---|---|---|"]
+        for v, impl in RT_CASES:
+            def get(config, d, st):
+                return find(recs, arch=arch, kernel=kernel, config=config, variant=v, impl=impl,
+                            depth=d, irq_state=st)
+            rt_on, rt_off, rt_d2 = get("rt", 1, "on"), get("rt", 1, "off"), get("rt", 2, "on")
+            df_on, df_off = get("default", 1, "on"), get("default", 1, "off")
+            if not (rt_on or rt_off):
+                continue
+            lt = (rt_on or rt_off).get("lock_type", "–")
+            out.append(f"| {v} {impl} | {lt} | {f3(df_on['p50']) if df_on else '–'} | "
+                       f"{f3(rt_on['p50']) if rt_on else '–'} | "
+                       f"{rt_on['irq_leaks'] if rt_on else '–'} | {f3(df_off['p50']) if df_off else '–'} | "
+                       f"{f3(rt_off['p50']) if rt_off else '–'} | {rt_d2['irq_leaks'] if rt_d2 else '–'} |")
+        out.append("")
     return out
 
 
@@ -917,6 +974,7 @@ def write(runs_used, made, all_runs=()):
     lines += across_kernel_section(runs_used)
     lines += hazard_section(runs_used)
     lines += pseudo_nmi_section(runs_used)
+    lines += rt_section(runs_used)
     lines += pipeline_section()
     lines += bisect_section()
     lines += env_section(runs_used)

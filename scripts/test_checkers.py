@@ -92,6 +92,15 @@ def main():
     planted[0]["irq_leaks"] = 1
     checks.append(("a planted leak outside the hazard fails",
                    failed(check_records.tests(planted), "only hand-over-hand")))
+    # PREEMPT_RT: spinlock_t's irqsave leaves interrupts on, raw_spinlock_t's must not
+    planted = [dict(r, config="rt", lock_type="rt_mutex") for r in clean_cell()]
+    planted[0].update(irq_leaks=64, irq_exposed=64)
+    checks.append(("a leak of spinlock_t under PREEMPT_RT (an rt_mutex) passes",
+                   not failed(check_records.tests(planted), "only hand-over-hand")))
+    planted.append(record("raw_irqsave", "native", 1, "on", 24, config="rt", lock_type="raw_spinlock_t",
+                          irq_leaks=64))
+    checks.append(("a leak of raw_spinlock_t under PREEMPT_RT fails",
+                   failed(check_records.tests(planted), "only hand-over-hand")))
     # a pseudo-NMI boot that masked through DAIF (the command line did not
     # take effect), and PMR masking where pseudo-NMI was not asked for
     planted = [dict(r, arch="arm64", config="pseudo-nmi", irq_mask="pmr") for r in clean_cell()]

@@ -68,6 +68,13 @@ const IRQ_MASK: &str = "eflags";
 const IRQ_MASK: &str = "daif";
 #[cfg(all(target_arch = "aarch64", CONFIG_ARM64_PSEUDO_NMI))]
 const IRQ_MASK: &str = "unknown";
+/// The C module's `lock_type` of a `SpinLock`/`SpinLockIrq`: a `spinlock_t`, which
+/// PREEMPT_RT turns into a sleeping `rt_mutex`.
+const SPINLOCK: &str = if cfg!(CONFIG_PREEMPT_RT) {
+    "rt_mutex"
+} else {
+    "spinlock_t"
+};
 
 /// One lock set of each kind, a lock class per level (nesting them is not recursion).
 macro_rules! lock_set {
@@ -358,6 +365,8 @@ struct Variant {
     id: &'static str,
     /// Whether a held lock must find interrupts off (the verification's leaks).
     irq_off: bool,
+    /// The record's `lock_type`.
+    lock: &'static str,
     states: &'static [State],
     batch: BatchFn,
     verify: VerifyFn,
@@ -367,6 +376,7 @@ static VARIANTS: [Variant; 5] = [
     Variant {
         id: "rust_lock",
         irq_off: true,
+        lock: SPINLOCK,
         states: &[State::On, State::Off],
         batch: lock_batch,
         verify: lock_verify,
@@ -374,6 +384,7 @@ static VARIANTS: [Variant; 5] = [
     Variant {
         id: "rust_lock_with",
         irq_off: true,
+        lock: SPINLOCK,
         states: &[State::Off],
         batch: lock_with_batch,
         verify: lock_with_verify,
@@ -381,6 +392,7 @@ static VARIANTS: [Variant; 5] = [
     Variant {
         id: "rust_try_lock_with",
         irq_off: true,
+        lock: SPINLOCK,
         states: &[State::Off],
         batch: try_lock_with_batch,
         verify: try_lock_with_verify_all,
@@ -388,6 +400,7 @@ static VARIANTS: [Variant; 5] = [
     Variant {
         id: "rust_spin_only",
         irq_off: false,
+        lock: SPINLOCK,
         states: &[State::On, State::Off],
         batch: spin_only_batch,
         verify: spin_only_verify,
@@ -395,6 +408,7 @@ static VARIANTS: [Variant; 5] = [
     Variant {
         id: "rust_token",
         irq_off: true,
+        lock: "none",
         states: &[State::On, State::Off],
         batch: token_batch,
         verify: token_verify,
@@ -644,7 +658,7 @@ fn emit(case: &Case, accel: &str) -> Result {
         "rust"
     };
     pr_info!(
-        "R {},{},{},{},{},{},native,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,rust,{}\n",
+        "R {},{},{},{},{},{},native,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,rust,{},{}\n",
         ARCH,
         release(),
         config,
@@ -671,7 +685,8 @@ fn emit(case: &Case, accel: &str) -> Result {
         Milli(ticks_p50),
         COUNTER,
         case.exposed,
-        IRQ_MASK
+        IRQ_MASK,
+        case.variant.lock
     );
     // the samples line, as the C module's `samples` file has it
     pr_info!(
