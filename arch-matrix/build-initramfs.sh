@@ -1,8 +1,10 @@
 #!/bin/bash
 # build-initramfs.sh ARCH KBUILD_DIR KO REQUEST OUT [SELFTEST]: an uncompressed
 # initramfs with the static /init, irqbench.ko, the request and, when
-# given, the selftest binary. Uses the kernel's own usr/gen_init_cpio, which
-# makes /dev/console without needing root.
+# given, the selftest binary. KSELFTEST_INSTALL=DIR (selftests/irqbench/
+# intree.sh) adds a kselftest install tree as /kselftest and a static
+# busybox for its run_kselftest.sh. Uses the kernel's own
+# usr/gen_init_cpio, which makes /dev/console without needing root.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +38,12 @@ printf '%s\n' "$request" >"$stage/request"
 cp "$guest/init" "$stage/init"
 cp "$ko" "$stage/irqbench.ko"
 [ -z "$selftest" ] || cp "$selftest" "$stage/irqbench_selftest"
+if [ -n "${KSELFTEST_INSTALL:-}" ]; then
+	busybox=$(arch_busybox "$arch")
+	cp "$busybox" "$stage/busybox"
+	cp -r "$KSELFTEST_INSTALL" "$stage/kselftest"
+	find "$stage/kselftest" -exec touch -h -d @0 {} +
+fi
 touch -d @0 "$stage"/*
 {
 	echo "dir /dev 0755 0 0"
@@ -62,6 +70,20 @@ touch -d @0 "$stage"/*
 	# ---- end rust
 	if [ -n "$selftest" ]; then
 		echo "file /irqbench_selftest $stage/irqbench_selftest 0755 0 0"
+	fi
+	# the kselftest tree, sorted so the archive is the same every time;
+	# /init installs busybox's applets into /bin before running it
+	if [ -n "${KSELFTEST_INSTALL:-}" ]; then
+		echo "dir /bin 0755 0 0"
+		echo "dir /tmp 01777 0 0"
+		echo "file /bin/busybox $stage/busybox 0755 0 0"
+		(cd "$stage" && find kselftest -mindepth 0 | LC_ALL=C sort) | while read -r f; do
+			if [ -d "$stage/$f" ]; then
+				echo "dir /$f 0755 0 0"
+			else
+				echo "file /$f $stage/$f $(stat -c %a "$stage/$f") 0 0"
+			fi
+		done
 	fi
 } >"$out.list"
 in_build_env "$kbuild" "$kbuild/usr/gen_init_cpio" -t 0 "$out.list" >"$out" || die "gen_init_cpio failed"

@@ -24,10 +24,15 @@ else
 fi
 
 frags=("$cfgdir/common.config" "$cfgdir/$arch.config")
-[ -f "$cfgdir/$config.config" ] || die "no config fragment configs/$config.config"
-frags+=("$cfgdir/$config.config")
-[ -f "$cfgdir/$config-$arch.config" ] && frags+=("$cfgdir/$config-$arch.config")
-if [ "$config" = pseudo-nmi ] && [ "$arch" != arm64 ]; then
+IFS=+ read -r -a parts <<<"$config"
+for part in "${parts[@]}"; do
+	[ -f "$cfgdir/$part.config" ] || die "no config fragment configs/$part.config"
+	frags+=("$cfgdir/$part.config")
+	if [ -f "$cfgdir/$part-$arch.config" ]; then
+		frags+=("$cfgdir/$part-$arch.config")
+	fi
+done
+if config_has "$config" pseudo-nmi && [ "$arch" != arm64 ]; then
 	die "config pseudo-nmi is arm64 only"
 fi
 

@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS=(
 	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 	dwarves ccache python3 python3-scipy git
-	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap
+	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap busybox-static rsync
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
 )

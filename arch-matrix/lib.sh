@@ -20,6 +20,12 @@ die() {
 	exit 1
 }
 
+# config_has CONFIG NAME: a cell's config is one fragment of configs/ or
+# several joined by '+' (rt+debug: merged in that order); does it hold NAME?
+config_has() {
+	[[ "+$1+" == *"+$2+"* ]]
+}
+
 # progress CELL STEP START_SECONDS MESSAGE: one line per cell and step.
 progress() {
 	local now
@@ -94,6 +100,17 @@ arch_qemu() { arch_field "$1" qemu; }
 arch_image() { arch_field "$1" image; }
 # ---- end arches table
 
+# arch_busybox ARCH: a static busybox for the guest (the in-tree kselftest's
+# shell): Debian's busybox-static, which exists for the host's arch only.
+arch_busybox() {
+	if [ "$1" != x86_64 ] || [ "$(uname -m)" != x86_64 ]; then
+		die "the in-tree kselftest needs a static busybox for $1: only the host's (x86_64) is installed"
+	fi
+	[ "$(dpkg-query -W -f '${Status}' busybox-static 2>/dev/null)" = "install ok installed" ] ||
+		die "no static busybox: busybox-static is not installed (make deps)"
+	echo /bin/busybox
+}
+
 # kernel_version TREE: "7.3.0-rc7"; clean of a parent make's flags, which
 # would add "Entering directory" lines under `make -C`.
 kernel_version() {
@@ -105,11 +122,14 @@ kernel_version() {
 # asked of dpkg or the downloaded .deb). Any other tree: git describe and
 # commit when it is a git tree, else a hash of every file's content.
 tree_identity() {
-	local tree=$1 name deb
+	local tree=$1 name deb ours=0
 	name=$(basename "$tree")
-	if [ -f "$tree/.irqbench-package" ]; then
+	# Debian's names only for the trees fetch-source.sh extracted: a copy
+	# elsewhere (KSRC) carries the markers too, and may carry a patch
+	[[ $(cd "$tree" && pwd -P) != "$(cd "$IRQBENCH_CACHE" && pwd -P)/src/"* ]] || ours=1
+	if [ "$ours" = 1 ] && [ -f "$tree/.irqbench-package" ]; then
 		echo "debian $(cat "$tree/.irqbench-package")"
-	elif [ -f "$tree/.irqbench-extracted" ] && [[ $name == linux-source-* ]]; then
+	elif [ "$ours" = 1 ] && [ -f "$tree/.irqbench-extracted" ] && [[ $name == linux-source-* ]]; then
 		deb=$(find "$IRQBENCH_CACHE/apt/debs" -name "${name}_*.deb" 2>/dev/null | head -n 1)
 		if [ -n "$deb" ]; then
 			echo "debian $name $(dpkg-deb -f "$deb" Version)"

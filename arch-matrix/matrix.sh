@@ -46,17 +46,24 @@ is_config() {
 	done
 }
 for c in $CONFIGS; do
-	# common, the arch fragments and CONFIG-ARCH add-ons are not configs
-	if ! is_config "$c" || [ ! -f "$IRQBENCH_ROOT/configs/$c.config" ]; then
-		known=()
-		for f in "$IRQBENCH_ROOT"/configs/*.config; do
-			f=${f##*/} f=${f%.config}
-			is_config "$f" && known+=("$f")
-		done
-		refuse "unknown config '$c' in CONFIGS (one of: ${known[*]})"
-	fi
-	if [ "$c" = pseudo-nmi ] && [[ " $ARCHS " != *" arm64 "* ]]; then
-		refuse "CONFIGS=pseudo-nmi is arm64 only and ARCHS='$ARCHS' has no arm64"
+	# each part of a '+'-joined config (rt+debug) is a fragment of its own
+	[[ $c =~ ^[A-Za-z0-9_.-]+(\+[A-Za-z0-9_.-]+)*$ ]] ||
+		refuse "config '$c' in CONFIGS: fragment names joined by single +"
+	IFS=+ read -r -a parts <<<"$c"
+	for p in "${parts[@]}"; do
+		# common, the arch fragments and CONFIG-ARCH add-ons are not configs
+		if ! is_config "$p" || [ ! -f "$IRQBENCH_ROOT/configs/$p.config" ]; then
+			known=()
+			for f in "$IRQBENCH_ROOT"/configs/*.config; do
+				f=${f##*/} f=${f%.config}
+				is_config "$f" && known+=("$f")
+			done
+			refuse "unknown config '$p' in CONFIGS (one of: ${known[*]}; several join with +)"
+		fi
+	done
+	case $c in rust*+* | *+rust*) refuse "CONFIGS=$c: a Rust config is not joined with another" ;; esac
+	if config_has "$c" pseudo-nmi && [[ " $ARCHS " != *" arm64 "* ]]; then
+		refuse "CONFIGS=$c: pseudo-nmi is arm64 only and ARCHS='$ARCHS' has no arm64"
 	fi
 done
 # ---- rust (issue 10): Rust configs need 7.3's API; LLVM is 1 or unset
@@ -99,12 +106,12 @@ failed=()
 for kernel in $KERNELS; do
 	for config in $CONFIGS; do
 		for arch in $ARCHS; do
-			if [ "$config" = pseudo-nmi ] && [ "$arch" != arm64 ]; then
+			if config_has "$config" pseudo-nmi && [ "$arch" != arm64 ]; then
 				progress "$arch-$kernel-$config" skip "$(date +%s)" "pseudo-nmi is arm64 only"
 				continue
 			fi
 			# 6.1 has no ARCH_SUPPORTS_RT on either arch: olddefconfig drops PREEMPT_RT.
-			if [ "$config" = rt ] && [ "$kernel" = 6.1 ]; then
+			if config_has "$config" rt && [ "$kernel" = 6.1 ]; then
 				progress "$arch-$kernel-$config" skip "$(date +%s)" "PREEMPT_RT is not selectable on 6.1"
 				continue
 			fi

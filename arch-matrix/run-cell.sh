@@ -41,10 +41,21 @@ t=$(date +%s)
 starting "$cell" module "irqbench.ko, selftest, initramfs in $work (log: $work/module/build.log)"
 ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/module") || die "$cell: module build failed"
 selftest=
-if [ "${SELFTEST:-1}" = 1 ]; then
+unset KSELFTEST_INSTALL
+case ${SELFTEST:-1} in
+1)
 	selftest=$("$IRQBENCH_ROOT/selftests/irqbench/build.sh" "$arch" "$bdir" "$work/selftest") ||
 		die "$cell: selftest build failed"
-fi
+	;;
+# built and installed by kselftest in the kernel tree, run by run_kselftest.sh
+intree)
+	KSELFTEST_INSTALL=$("$IRQBENCH_ROOT/selftests/irqbench/intree.sh" "$arch" "$bdir" "$work/intree") ||
+		die "$cell: in-tree kselftest build failed"
+	export KSELFTEST_INSTALL
+	;;
+0) ;;
+*) die "SELFTEST must be 1, 0 or intree, not '$SELFTEST'" ;;
+esac
 # ---- rust (issue 10): on Rust configs the Rust module runs after the C one
 unset RUST_KO RUST_PARAMS
 case $config in
@@ -72,7 +83,7 @@ fi
 
 t=$(date +%s)
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
-[ "$config" = pseudo-nmi ] && extra+=(irqchip.gicv3_pseudo_nmi=1)
+config_has "$config" pseudo-nmi && extra+=(irqchip.gicv3_pseudo_nmi=1)
 logs=()
 for ((i = 0; i < repeat; i++)); do
 	log=$out/$cell.console.log
@@ -121,7 +132,7 @@ progress "$cell" collect "$t" "$n records"
 # A pseudo-NMI cell measures PMR masking or nothing: a kernel that ignored
 # irqchip.gicv3_pseudo_nmi=1 (no GICv3, no CONFIG_ARM64_PSEUDO_NMI) masks
 # through DAIF, and its figures would pass for PMR's.
-if [ "$config" = pseudo-nmi ]; then
+if config_has "$config" pseudo-nmi; then
 	masks=$(/usr/bin/python3 -c 'import json, sys; print(" ".join(sorted({str(r.get("irq_mask")) for r in json.load(open(sys.argv[1]))})))' "$out/$cell.json")
 	[ "$masks" = pmr ] || die "$cell: pseudo-NMI was asked for (irqchip.gicv3_pseudo_nmi=1) but the records say interrupts were masked by '$masks', not pmr (console: $log)"
 fi

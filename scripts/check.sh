@@ -1,8 +1,9 @@
 #!/bin/bash
 # check.sh: every test irqbench has, ending with "N passed, N failed".
 # Host unit tests and the fuzzer, linters, then guests that boot each of
-# CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_DEBUG (debug
-# config) with the kselftest inside; every KTAP result counts.
+# CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
+# (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
+# on) with the kselftest inside; every KTAP result counts.
 # CHECK_ONLY="host lint distro inputs guests broken checkers results annotate bisect rust" runs
 # only those stages (for a quick look; make check runs all). CHECK_ONLY=arches
 # (make check-arches) boots the arches beyond CHECK_ARCHS: too slow for make
@@ -166,11 +167,54 @@ stage guests && for kernel in $CHECK_KERNELS; do
 		cell "$arch" "$kernel" default
 	done
 done
+# The first arch's debug guest is PREEMPT_RT as well (one kernel build, not
+# two): spinlock_t variants run as the rt_mutex they are, and the selftest's
+# lock_with() path (local_interrupt_disable() then spin_lock()) must draw
+# the kernel's "sleeping function called from invalid context", passed
+# only when that report was seen, never skipped. The other arches' debug
+# guests check that the same path draws no report where it is legal.
 stage guests && for kernel in $CHECK_DEBUG; do
 	for arch in $CHECK_ARCHS; do
-		cell "$arch" "$kernel" debug
+		if [ "$arch" != "${CHECK_ARCHS%% *}" ] || [ "$kernel" = 6.1 ]; then
+			cell "$arch" "$kernel" debug
+			continue
+		fi
+		cell "$arch" "$kernel" rt+debug
+		if grep -q '^ok [0-9]* .*reported as sleeping in atomic on PREEMPT_RT' \
+			"$out/guests/$arch-$kernel-rt+debug.ktap" 2>/dev/null; then
+			note pass "$arch-$kernel-rt+debug: the kernel reported lock_with()'s rt_mutex taken with interrupts masked"
+		else
+			note fail "$arch-$kernel-rt+debug: no report of lock_with()'s rt_mutex taken with interrupts masked"
+		fi
 	done
 done
+# The selftest as README says to run it in a kernel tree: copied into the
+# 7.3 tree's tools/testing/selftests, built and installed by kselftest,
+# and run by its run_kselftest.sh (busybox's shell) in one guest.
+if stage guests; then
+	arch=${CHECK_ARCHS%% *} kernel=${CHECK_KERNELS##* } name=intree
+	if SELFTEST=intree REQUEST="variants=empty depths=1 samples=3" \
+		"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" "$kernel" default tcg-icount "$out/intree"; then
+		note pass "$name: the selftest built in the $kernel tree by kselftest boots in $arch and runs"
+	else
+		note fail "$name: kselftest build, install or run of irqbench in the $kernel tree ($arch)"
+	fi
+	ktap "$name: " "$out/intree/$arch-$kernel-default.ktap"
+	if grep -q '^ok 1 selftests: irqbench: irqbench_test' "$out/intree/$arch-$kernel-default.ktap" 2>/dev/null; then
+		note pass "$name: run_kselftest.sh reports selftests: irqbench: irqbench_test ok"
+	else
+		note fail "$name: run_kselftest.sh did not report selftests: irqbench: irqbench_test ok"
+	fi
+fi
+# KSRC: a patched copy of the cached 7.3 tree, against the guests stage's
+# x86_64 7.3 default cell from Debian's tree (scripts/check-ksrc.sh).
+if stage guests && [[ " $CHECK_ARCHS " == *" x86_64 "* ]] && [[ " $CHECK_KERNELS " == *" 7.3 "* ]]; then
+	rc=0
+	"$IRQBENCH_ROOT/scripts/check-ksrc.sh" "$out/ksrc" "$out/guests/x86_64-7.3-default.json" \
+		>"$out/ksrc.ktap" 2>"$out/ksrc.err" || rc=$?
+	ktap "" "$out/ksrc.ktap"
+	status "check-ksrc.sh" "$rc"
+fi
 # One guest with two vCPUs (plain TCG): the selftest's cpu=N test needs a
 # second CPU, and its statistics check needs samples that spread.
 stage guests && cell "${CHECK_ARCHS%% *}" "${CHECK_KERNELS##* }" default tcg
