@@ -55,7 +55,8 @@ def run_of(runs_used, accel, rec):
     """The id of the run a record of runs_used comes from: the newest run
     whose cells include the record's (runs_used keeps the newest per cell)."""
     dirs, metas, _recs = runs_used[accel]
-    for d, meta in reversed(list(zip(dirs, metas))):
+    # newest first: run ids begin with their UTC start time (dirs is in cell order)
+    for d, meta in sorted(zip(dirs, metas), key=lambda dm: os.path.basename(dm[0]), reverse=True):
         cells = {c.get("cell") for c in meta.get("cells", [])}
         if f"{rec['arch']}-{cell_kernel(rec, meta)}-{rec['config']}" in cells:
             return os.path.basename(d)
