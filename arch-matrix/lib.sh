@@ -126,7 +126,9 @@ tree_identity() {
 	name=$(basename "$tree")
 	# Debian's names only for the trees fetch-source.sh extracted: a copy
 	# elsewhere (KSRC) carries the markers too, and may carry a patch
-	[[ $(cd "$tree" && pwd -P) != "$(cd "$IRQBENCH_CACHE" && pwd -P)/src/"* ]] || ours=1
+	if [[ $(cd "$tree" && pwd -P) == "$(cd "$IRQBENCH_CACHE" && pwd -P)/src/"* ]]; then
+		ours=1
+	fi
 	if [ "$ours" = 1 ] && [ -f "$tree/.irqbench-package" ]; then
 		echo "debian $(cat "$tree/.irqbench-package")"
 	elif [ "$ours" = 1 ] && [ -f "$tree/.irqbench-extracted" ] && [[ $name == linux-source-* ]]; then

@@ -111,38 +111,37 @@ void irqb_outer_enter(const struct irqb_variant *v, unsigned int impl,
 void irqb_outer_exit(const struct irqb_variant *v, unsigned int impl,
 		     unsigned int state, unsigned long flags);
 
+/* Whether @m takes a lock that may sleep: spinlock_t under PREEMPT_RT. */
+static inline bool irqb_lock_sleeps(const struct irqb_variant_meta *m)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->lock == IRQB_LOCK_SPINLOCK;
+}
+
 /* Under PREEMPT_RT the counted models of a spinlock_t variant do not run. */
 static inline bool irqb_rt_models_barred(const struct irqb_variant_meta *m)
 {
-	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->counted &&
-	       m->lock == IRQB_LOCK_SPINLOCK;
+	return m->counted && irqb_lock_sleeps(m);
 }
 
 /*
- * Around a batch: on its CPU and unpreempted. Under PREEMPT_RT a spinlock_t
- * variant takes an rt_mutex, which must not be taken with preemption off
- * (DEBUG_ATOMIC_SLEEP reports it), so that batch only stays on its CPU.
+ * Around a batch: on its CPU and unpreempted. A lock that may sleep must
+ * not be taken with preemption off (DEBUG_ATOMIC_SLEEP reports it), so
+ * that batch only stays on its CPU.
  */
 static inline void irqb_hold_cpu(const struct irqb_variant_meta *m)
 {
-#ifdef CONFIG_PREEMPT_RT
-	if (m->lock == IRQB_LOCK_SPINLOCK) {
+	if (irqb_lock_sleeps(m))
 		migrate_disable();
-		return;
-	}
-#endif
-	preempt_disable();
+	else
+		preempt_disable();
 }
 
 static inline void irqb_release_cpu(const struct irqb_variant_meta *m)
 {
-#ifdef CONFIG_PREEMPT_RT
-	if (m->lock == IRQB_LOCK_SPINLOCK) {
+	if (irqb_lock_sleeps(m))
 		migrate_enable();
-		return;
-	}
-#endif
-	preempt_enable();
+	else
+		preempt_enable();
 }
 
 /* timing.c */

@@ -79,7 +79,7 @@ static const char *lock_type(const struct irqb_variant_meta *m)
 	case IRQB_LOCK_NONE:
 		return "none";
 	default:
-		return IS_ENABLED(CONFIG_PREEMPT_RT) ? "rt_mutex" : "spinlock_t";
+		return irqb_lock_sleeps(m) ? "rt_mutex" : "spinlock_t";
 	}
 }
 

@@ -32,7 +32,12 @@ if (cd "$ksrc" && patch -p1 -s <"$IRQBENCH_ROOT/scripts/ksrc/one-nop-in-irqsave.
 else
 	patched=0
 fi
-before=$(ccache --print-stats 2>/dev/null | awk -F'\t' '$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 } $1 == "cache_miss" { m += $2 } END { print h + 0, m + 0 }')
+# ccache_counts: "HITS MISSES" so far
+ccache_counts() {
+	ccache --print-stats 2>/dev/null | awk -F'\t' '$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		$1 == "cache_miss" { m += $2 } END { print h + 0, m + 0 }'
+}
+before=$(ccache_counts)
 if [ "$patched" = 1 ] && IRQBENCH_WORK=$IRQBENCH_CACHE/work-ksrc KSRC=$ksrc \
 	REQUEST="variants=irqsave,spin_only depths=1 states=on samples=5" \
 	"$IRQBENCH_ROOT/arch-matrix/run-cell.sh" "$arch" 7.3 default tcg-icount "$out/run" >"$out/run.log" 2>&1; then
@@ -40,7 +45,7 @@ if [ "$patched" = 1 ] && IRQBENCH_WORK=$IRQBENCH_CACHE/work-ksrc KSRC=$ksrc \
 else
 	echo "not ok 1 ksrc: a patched copy of the 7.3 tree builds and boots as KSRC (patched=$patched; see $out/run.log)"
 fi
-after=$(ccache --print-stats 2>/dev/null | awk -F'\t' '$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 } $1 == "cache_miss" { m += $2 } END { print h + 0, m + 0 }')
+after=$(ccache_counts)
 read -r h0 m0 <<<"$before"
 read -r h1 m1 <<<"$after"
 echo "# ccache over the KSRC build: $((h1 - h0)) hits, $((m1 - m0)) misses"

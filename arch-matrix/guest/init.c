@@ -89,23 +89,32 @@ static void module_params(char *out, size_t len)
 	}
 }
 
-static int run_selftest(const char *path)
+/* Run @argv[0] with @argv and wait: its exit status, 1 if it did not exit. */
+static int spawn(char *const argv[])
 {
 	int status;
-	pid_t pid;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int run_selftest(const char *path)
+{
+	char *const argv[] = { (char *)path, NULL };
+	int rc;
 
 	if (access(path, X_OK))
 		return 0;
 	mark("BEGIN ktap");
-	pid = fork();
-	if (pid == 0) {
-		execl(path, path, (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		status = -1;
+	rc = spawn(argv);
 	mark("END ktap");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return rc;
 }
 
 /*
@@ -114,32 +123,21 @@ static int run_selftest(const char *path)
  */
 static int run_kselftest_tree(void)
 {
-	int status;
-	pid_t pid;
+	char *const install[] = { "/bin/busybox", "--install", "-s", "/bin", NULL };
+	char *const run[] = { "/bin/sh", "/kselftest/run_kselftest.sh", NULL };
+	int rc;
 
 	if (access("/kselftest/run_kselftest.sh", R_OK))
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/busybox", "busybox", "--install", "-s", "/bin", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (spawn(install)) {
 		printf("init: busybox --install failed\n");
 		return 1;
 	}
 	setenv("PATH", "/bin", 1);
 	mark("BEGIN ktap");
-	pid = fork();
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "/kselftest/run_kselftest.sh", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		status = -1;
+	rc = spawn(run);
 	mark("END ktap");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	return rc;
 }
 
 static void dump_kernel_log(void)
