@@ -120,6 +120,9 @@ if [ -f "$bdir/.irqbench-built" ]; then
 		starting "$arch-$kernel-$config" kernel "incremental build of $src (log: $bdir/build.log)"
 		run_logged "$bdir/build.log" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
 		echo "$builtin_hash" >"$bdir/.irqbench-builtin"
+		# the builtin copy's name is shared by every tree of that name: the
+		# directory may last have been built from another KSRC
+		echo "${tree:-$src}" >"$bdir/.irqbench-src"
 	elif [ "$(cat "$bdir/.irqbench-builtin" 2>/dev/null)" != "$builtin_hash" ]; then
 		starting "$arch-$kernel-$config" kernel "relinking the builtin loops (log: $bdir/build.log)"
 		run_logged "$bdir/build.log" "${run[@]}" make -C "$src" O="$bdir" "${makeargs[@]}" "$target" modules
