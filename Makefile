@@ -34,6 +34,7 @@ help:
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
 	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
 	@echo "  make bench-pipeline hyperfine timings of boot+sweep and of a warm make bench"
+	@echo "  make time-matrix    hyperfine times of make matrix ACCEL=tcg-icount, first and warm (results/pipeline/)"
 	@echo "  make time-check     CI's make check on a fresh clone, cold then warm (results/pipeline/check-*.log)"
 	@echo "  make module         irqbench.ko against KDIR (a distribution kernel's headers)"
 	@echo "  make bare-metal     load it here, run REQUEST, write results (root)"
@@ -113,6 +114,9 @@ bench-pipeline: deps
 time-check: deps
 	@scripts/time-check.sh
 
+time-matrix: deps
+	@scripts/time-matrix.sh
+
 # Without a configured kernel tree kbuild fails obscurely: say what to do.
 module:
 	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
@@ -126,5 +130,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check check-arches time-check annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
+.PHONY: help deps bench matrix check check-arches time-check time-matrix annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean
