@@ -39,8 +39,8 @@ static int irqb_thread(void *data)
 
 /*
  * A counted variant named where nothing can run it: no native code (no
- * interrupt_rc.h) and either model=none or, under PREEMPT_RT, models that
- * would take an rt_mutex with interrupts masked.
+ * interrupt_rc.h) and either model=none, a variant no model exists for, or,
+ * under PREEMPT_RT, models that would take an rt_mutex with interrupts masked.
  */
 static int check_impls(const struct irqb_request *req)
 {
@@ -53,7 +53,12 @@ static int check_impls(const struct irqb_request *req)
 		m = &irqb_variants[i].m;
 		if (!(req->variants & (1U << i)) || !m->counted)
 			continue;
-		if (irqb_rt_models_barred(m)) {
+		if (m->native_only) {
+			pr_err("bad request: %s is the kernel's own code only (no model of it), and this kernel has no interrupt_rc.h\n",
+			       m->id);
+			return -EINVAL;
+		}
+		if (irqb_models_barred(m)) {
 			pr_err("bad request: %s under PREEMPT_RT runs the kernel's own spin_lock_irq_disable() only (a model masks, then takes an rt_mutex), and this kernel has none\n",
 			       m->id);
 			return -EINVAL;

@@ -176,4 +176,26 @@ static __always_inline void irqb_spin_unlock_irq_enable(spinlock_t *lock,
 	}
 }
 
+/*
+ * raw_spin_lock_irq_disable() and raw_spin_unlock_irq_enable(): the
+ * kernel's own only (no model of them; timing.c never selects another impl).
+ */
+static __always_inline void irqb_raw_spin_lock_irq_disable(raw_spinlock_t *lock)
+{
+#ifdef IRQB_HAVE_INTERRUPT_RC
+	raw_spin_lock_irq_disable(lock);
+#else
+	irqb_native_missing();
+#endif
+}
+
+static __always_inline void irqb_raw_spin_unlock_irq_enable(raw_spinlock_t *lock)
+{
+#ifdef IRQB_HAVE_INTERRUPT_RC
+	raw_spin_unlock_irq_enable(lock);
+#else
+	irqb_native_missing();
+#endif
+}
+
 #endif /* IRQB_COUNTED_H */

@@ -117,10 +117,14 @@ static inline bool irqb_lock_sleeps(const struct irqb_variant_meta *m)
 	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->lock == IRQB_LOCK_SPINLOCK;
 }
 
-/* Under PREEMPT_RT the counted models of a spinlock_t variant do not run. */
-static inline bool irqb_rt_models_barred(const struct irqb_variant_meta *m)
+/*
+ * A counted variant no model runs: one with no model at all (native_only),
+ * or a spinlock_t one under PREEMPT_RT, where a model would mask and then
+ * take an rt_mutex.
+ */
+static inline bool irqb_models_barred(const struct irqb_variant_meta *m)
 {
-	return m->counted && irqb_lock_sleeps(m);
+	return m->counted && (m->native_only || irqb_lock_sleeps(m));
 }
 
 /*

@@ -249,13 +249,13 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
 
 /*
  * What runs a counted variant here: native code and the models, the models
- * alone, or under PREEMPT_RT (spinlock_t variants) native code alone.
+ * alone, or native code alone (no model of it, or spinlock_t under RT).
  */
 static const char *counted_impls(const struct irqb_variant_meta *v)
 {
 	if (!v->counted)
 		return "-";
-	if (irqb_rt_models_barred(v))
+	if (irqb_models_barred(v))
 		return irqb_have_native() ? "native-only" : "none";
 	return irqb_have_native() ? "native" : "emulated";
 }
@@ -268,7 +268,7 @@ void irqb_show_variants(struct seq_file *m)
 	char states[32];
 	int n;
 
-	seq_puts(m, "id\tdepths\tstates\tcounted\tlock\tdescription\n");
+	seq_puts(m, "id\tdepths\tstates\tcounted\tlock\thazard\tdescription\n");
 	for (i = 0; i < irqb_nr_variants; i++) {
 		v = &irqb_variants[i].m;
 		states[0] = 0;
@@ -278,9 +278,10 @@ void irqb_show_variants(struct seq_file *m)
 				n += scnprintf(states + n, sizeof(states) - n,
 					       "%s%s", n ? "," : "",
 					       irqb_state_name(s));
-		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\t%s\n", v->id,
+		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\t%s\t%s\n", v->id,
 			   v->min_depth, v->max_depth, n ? states : "-",
-			   counted_impls(v), lock_type(v), v->desc);
+			   counted_impls(v), lock_type(v),
+			   v->hazard ? "yes" : "-", v->desc);
 	}
 }
 

@@ -52,6 +52,7 @@ struct irqb_variant_meta {
 	u8 states;		/* IRQB_STATE_* the variant can be entered in */
 	bool counted;		/* measured once per counted implementation */
 	bool hazard;		/* may leave interrupts changed: the thread's bug */
+	bool native_only;	/* counted, but no model: the kernel's own code only */
 	u8 lock;		/* enum irqb_lock_kind */
 	const char *why;	/* why the excluded depths or states are impossible */
 };

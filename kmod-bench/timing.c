@@ -295,8 +295,8 @@ static bool impl_runs(const struct irqb_variant *v,
 	case IRQB_IMPL_NATIVE_BUILTIN:
 		return irqb_have_builtin();
 	}
-	/* a model masks, then takes a spinlock_t: an rt_mutex on RT (variant_meta.h) */
-	if (irqb_rt_models_barred(&v->m))
+	/* no model of it, or one would take an rt_mutex masked (irqbench.h) */
+	if (irqb_models_barred(&v->m))
 		return false;
 	return req->models & (1U << (impl - IRQB_IMPL_V73));
 }

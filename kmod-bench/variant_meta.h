@@ -19,6 +19,8 @@ enum irqb_variant_id {
 	IRQB_V_IRQ,
 	IRQB_V_COUNTED,
 	IRQB_V_COUNTED_HOH,
+	IRQB_V_RAW_COUNTED,
+	IRQB_V_RAW_COUNTED_HOH,
 	IRQB_V_LOCK_WITH,
 	IRQB_V_SCOPED,
 	IRQB_V_IRQ_SAVE_ONLY,
@@ -122,6 +124,25 @@ enum irqb_variant_id {
 	.min_depth = 1, .max_depth = 16,				\
 	.states = IRQB_RT_ON(IRQB_STATES_COUNTED), .counted = true,	\
 	.why = IRQB_RT_WHY(""),						\
+}
+/*
+ * raw_spin_lock_irq_disable(): counted disabling around a raw_spinlock_t,
+ * which still spins (and masks) under PREEMPT_RT. Only the kernel's own
+ * exists (7.3): the models are of spinlock_t's, so none runs it elsewhere.
+ */
+#define IRQB_META_RAW_COUNTED {						\
+	.id = "raw_counted",						\
+	.desc = "D nested raw_spin_lock_irq_disable, unlocked in reverse", \
+	.min_depth = 1, .max_depth = 16, .lock = IRQB_LOCK_RAW,		\
+	.states = IRQB_STATES_COUNTED, .counted = true,			\
+	.native_only = true, .why = "",					\
+}
+#define IRQB_META_RAW_COUNTED_HOH {					\
+	.id = "raw_counted_hoh",					\
+	.desc = "D raw_spin_lock_irq_disable, unlocked hand-over-hand",	\
+	.min_depth = 1, .max_depth = 16, .lock = IRQB_LOCK_RAW,		\
+	.states = IRQB_STATES_COUNTED, .counted = true,			\
+	.native_only = true, .why = "",					\
 }
 #define IRQB_META_LOCK_WITH {						\
 	.id = "lock_with",						\

@@ -208,6 +208,49 @@ static __always_inline void counted_hoh_op(struct irqb_ctx *c, const int depth,
 	tally(vd, leaked);
 }
 
+static __always_inline void raw_counted_op(struct irqb_ctx *c,
+					   const int depth,
+					   const unsigned int impl,
+					   struct irqb_verdict *vd)
+{
+	bool leaked = false;
+	int i;
+
+	unrolled_count(16)
+	for (i = 0; i < depth; i++)
+		irqb_raw_spin_lock_irq_disable(rlk(c, i));
+	held(vd, &leaked);
+	unrolled_count(16)
+	for (i = depth - 1; i >= 0; i--) {
+		irqb_raw_spin_unlock_irq_enable(rlk(c, i));
+		if (i)
+			held(vd, &leaked);
+	}
+	tally(vd, leaked);
+}
+
+/* The hand-over-hand order that breaks raw_irqsave_hoh, counted: no leak. */
+static __always_inline void raw_counted_hoh_op(struct irqb_ctx *c,
+					       const int depth,
+					       const unsigned int impl,
+					       struct irqb_verdict *vd)
+{
+	bool leaked = false;
+	int i;
+
+	unrolled_count(16)
+	for (i = 0; i < depth; i++)
+		irqb_raw_spin_lock_irq_disable(rlk(c, i));
+	held(vd, &leaked);
+	unrolled_count(16)
+	for (i = 0; i < depth; i++) {
+		irqb_raw_spin_unlock_irq_enable(rlk(c, i));
+		if (i < depth - 1)
+			held(vd, &leaked);
+	}
+	tally(vd, leaked);
+}
+
 /*
  * lock_with(): the batch's outer local_interrupt_disable() is the proof
  * that interrupts are off (Rust's &LocalInterruptDisabled), so each level
@@ -425,6 +468,8 @@ enum {
 	irq_max_depth = 1,
 	counted_max_depth = 16,
 	counted_hoh_max_depth = 16,
+	raw_counted_max_depth = 16,
+	raw_counted_hoh_max_depth = 16,
 	lock_with_max_depth = 16,
 	scoped_max_depth = 16,
 	irq_save_only_max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,
@@ -485,12 +530,16 @@ static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n,	\
  */
 IRQB_DEFINE_LOOPS(counted, 0)
 IRQB_DEFINE_LOOPS(counted_hoh, 0)
+IRQB_DEFINE_LOOPS(raw_counted, 0)
+IRQB_DEFINE_LOOPS(raw_counted_hoh, 0)
 IRQB_DEFINE_LOOPS(lock_with, 0)
 IRQB_DEFINE_LOOPS(interrupt_only, 0)
 
 const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS] = {
 	[IRQB_V_COUNTED] = counted_loops_0,
 	[IRQB_V_COUNTED_HOH] = counted_hoh_loops_0,
+	[IRQB_V_RAW_COUNTED] = raw_counted_loops_0,
+	[IRQB_V_RAW_COUNTED_HOH] = raw_counted_hoh_loops_0,
 	[IRQB_V_LOCK_WITH] = lock_with_loops_0,
 	[IRQB_V_INTERRUPT_ONLY] = interrupt_only_loops_0,
 };
@@ -630,11 +679,34 @@ static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
 	fn(c, n, twice);						\
 }
 
+/*
+ * Counted variants with no model (native_only): the kernel's own code,
+ * from the module or from vmlinux; timing.c selects no other impl.
+ */
+#define IRQB_DEFINE_NATIVE_ONLY(name, id)				\
+IRQB_DEFINE_VOP(name)							\
+IRQB_DEFINE_LOOPS(name, 0)						\
+IRQB_DEFINE_VERIFY(name, 0)						\
+static void name##_verify(struct irqb_ctx *c, u32 n,			\
+			  struct irqb_verdict *vd)			\
+{									\
+	name##_verify_0(c, n, vd);					\
+}									\
+static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
+{									\
+	if (c->impl == IRQB_IMPL_NATIVE_BUILTIN)			\
+		irqb_builtin_fn(id)(c, n, twice);			\
+	else								\
+		name##_loops_0(c, n, twice);				\
+}
+
 IRQB_DEFINE_PLAIN(irqsave)
 IRQB_DEFINE_PLAIN(raw_irqsave)
 IRQB_DEFINE_PLAIN(irq)
 IRQB_DEFINE_COUNTED(counted, IRQB_V_COUNTED)
 IRQB_DEFINE_COUNTED(counted_hoh, IRQB_V_COUNTED_HOH)
+IRQB_DEFINE_NATIVE_ONLY(raw_counted, IRQB_V_RAW_COUNTED)
+IRQB_DEFINE_NATIVE_ONLY(raw_counted_hoh, IRQB_V_RAW_COUNTED_HOH)
 IRQB_DEFINE_COUNTED(lock_with, IRQB_V_LOCK_WITH)
 IRQB_DEFINE_PLAIN(scoped)
 IRQB_DEFINE_PLAIN(irq_save_only)
@@ -691,6 +763,8 @@ const struct irqb_variant irqb_variants[] = {
 	ROW(irq, IRQ),
 	ROW(counted, COUNTED),
 	ROW(counted_hoh, COUNTED_HOH),
+	ROW(raw_counted, RAW_COUNTED),
+	ROW(raw_counted_hoh, RAW_COUNTED_HOH),
 	ROW(lock_with, LOCK_WITH),
 	ROW(scoped, SCOPED),
 	ROW(irq_save_only, IRQ_SAVE_ONLY),

@@ -26,6 +26,10 @@ IDENTICAL = [
     # where differs_by_lock() says otherwise)
     (("irqsave", "native", 1, "on"), ("raw_irqsave", "native", 1, "on")),
     (("irqsave_hoh", "native", 2, "on"), ("raw_irqsave_hoh", "native", 2, "on")),
+    # spin_lock_irq_disable() is raw_spin_lock_irq_disable() on the lock inside
+    (("counted", "native", 1, "on"), ("raw_counted", "native", 1, "on")),
+    (("counted_hoh", "native", 2, "on"), ("raw_counted_hoh", "native", 2, "on")),
+    (("counted", "native-builtin", 1, "off"), ("raw_counted", "native-builtin", 1, "off")),
     (("lock_with", "native", 1, "off"), ("spin_only", "native", 1, "off")),
     (("lock_with", "native", 1, "off-raw"), ("spin_only", "native", 1, "off")),
     # Rust: lock_with() is SpinLock's lock() on the same spinlock_t (issue 10)

@@ -525,8 +525,8 @@ def tables_section(runs_used):
     return out
 
 
-VARIANT_ORDER = ["irqsave", "irqsave_hoh", "raw_irqsave", "raw_irqsave_hoh", "irq", "counted", "counted_hoh", "lock_with", "scoped",
-                 "irq_save_only", "interrupt_only", "spin_only", "preempt_only", "empty"]
+VARIANT_ORDER = ["irqsave", "irqsave_hoh", "raw_irqsave", "raw_irqsave_hoh", "irq", "counted", "counted_hoh", "raw_counted",
+                 "raw_counted_hoh", "lock_with", "scoped", "irq_save_only", "interrupt_only", "spin_only", "preempt_only", "empty"]
 
 
 def order(v):
@@ -589,7 +589,8 @@ def native_section(accel, recs):
 
 
 # each hand-over-hand variant and the nested one it is compared with
-HOH_PLAIN = {"irqsave_hoh": "irqsave", "raw_irqsave_hoh": "raw_irqsave", "counted_hoh": "counted"}
+HOH_PLAIN = {"irqsave_hoh": "irqsave", "raw_irqsave_hoh": "raw_irqsave", "counted_hoh": "counted",
+             "raw_counted_hoh": "raw_counted"}
 
 
 def hazard_section(runs_used):
@@ -699,7 +700,8 @@ def pseudo_nmi_section(runs_used):
 
 RT_CASES = [("irqsave", "native"), ("raw_irqsave", "native"), ("irqsave_hoh", "native"),
             ("raw_irqsave_hoh", "native"), ("irq", "native"), ("counted", "native"),
-            ("counted_hoh", "native"), ("spin_only", "native"), ("irq_save_only", "native"),
+            ("counted_hoh", "native"), ("raw_counted", "native"), ("raw_counted_hoh", "native"),
+            ("spin_only", "native"), ("irq_save_only", "native"),
             ("interrupt_only", "native"), ("interrupt_only", "emulated:v7.3"), ("preempt_only", "native")]
 
 
@@ -757,11 +759,19 @@ def pipeline_section():
         with open(path, encoding="utf-8") as f:
             results += json.load(f).get("results", [])
     out = ["## Pipeline timings (hyperfine)", "",
-           "From `make bench-pipeline` (`results/pipeline/hyperfine-*.json`), on the host described below.", "",
+           "From `make bench-pipeline` and `make time-matrix` (`results/pipeline/hyperfine-*.json`), "
+           "on the host described below.", "",
            "| command | mean s | stddev s | min s | max s | runs |",
            "|---|---|---|---|---|---|"]
     for r in results:
         out.append(f"| {r['command']} | {r['mean']:.2f} | {r.get('stddev') or 0:.2f} | {r['min']:.2f} | {r['max']:.2f} | {len(r.get('times', []))} |")
+    built = os.path.join(runs.RESULTS, "pipeline", "matrix-kernels.txt")
+    if os.path.exists(built):
+        with open(built, encoding="utf-8") as f:
+            counts = "; ".join(ln.strip() for ln in f if ln.strip())
+        out += ["", f"`make time-matrix` counts the kernels each pass built ({counts}); the others came "
+                "from the cache, so the first pass is not a cold matrix, whose time is the sum of every "
+                "cell's kernel build and boot."]
     return out + [""] + check_times()
 
 

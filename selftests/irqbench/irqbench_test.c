@@ -97,6 +97,7 @@ struct variant {
 	char lock[16];		/* what it takes here: spinlock_t, rt_mutex, ... */
 	int lo, hi;
 	bool on, off, offraw, counted, native, models;
+	bool hazard;		/* may leave interrupts on: the thread's bug */
 };
 
 static struct variant variants[32];
@@ -117,7 +118,7 @@ static bool has_state(const char *list, const char *state)
 static int load_variants(void)
 {
 	char *text = slurp(DBG "variants"), *line, *save = NULL;
-	char states[16], counted[16];
+	char states[16], counted[16], hazard[8];
 	struct variant *v;
 
 	if (!text)
@@ -126,13 +127,14 @@ static int load_variants(void)
 		if (!strncmp(line, "id\t", 3) || nvariants == 32)
 			continue;
 		v = &variants[nvariants];
-		if (sscanf(line, "%31[^\t]\t%d-%d\t%15[^\t]\t%15[^\t]\t%15[^\t]", v->id,
-			   &v->lo, &v->hi, states, counted, v->lock) != 6)
+		if (sscanf(line, "%31[^\t]\t%d-%d\t%15[^\t]\t%15[^\t]\t%15[^\t]\t%7[^\t]",
+			   v->id, &v->lo, &v->hi, states, counted, v->lock, hazard) != 7)
 			continue;
+		v->hazard = !strcmp(hazard, "yes");
 		v->on = has_state(states, "on");
 		v->off = has_state(states, "off");
 		v->offraw = has_state(states, "off-raw");
-		/* native: the kernel's own and the models; native-only: under RT */
+		/* native: the kernel's own and the models; native-only: no model */
 		v->counted = strcmp(counted, "-") != 0;
 		v->native = !strncmp(counted, "native", 6);
 		v->models = !strcmp(counted, "native") || !strcmp(counted, "emulated");
@@ -171,7 +173,7 @@ static const char *check_record(char **f, const struct variant *v)
 {
 	double p50 = atof(f[F_P50]), lo = atof(f[F_CILO]), hi = atof(f[F_CIHI]);
 	int depth = atoi(f[F_DEPTH]), leaks = atoi(f[F_LEAKS]);
-	bool hazard = !strcmp(v->id, "irqsave_hoh") || !strcmp(v->id, "raw_irqsave_hoh");
+	bool hazard = v->hazard;
 	bool on = !strcmp(f[F_STATE], "on");
 	/* PREEMPT_RT's spinlock_t leaves interrupts as they are: leaks are its nature */
 	bool sleeping = !strcmp(f[F_LOCK_TYPE], "rt_mutex");
@@ -189,7 +191,7 @@ static const char *check_record(char **f, const struct variant *v)
 	if (atof(f[F_STDDEV]) < 0 || atoi(f[F_VOPS]) < 1)
 		return "negative stddev or no verification ops";
 	if (hazard && on && depth >= 2 && leaks == 0)
-		return "irqsave_hoh entered with interrupts on must leak";
+		return "a hazard variant entered with interrupts on must leak";
 	if (!(hazard && on && depth >= 2) && !sleeping && leaks != 0)
 		return "interrupts were found on while a lock was held";
 	if (!hazard && atoi(f[F_CHANGES]) != 0)
@@ -425,10 +427,10 @@ static void test_variant(const struct variant *v, int *impl_native)
 	char states[32], first_bad[160] = "";
 	bool builtin = false;
 
-	/* under PREEMPT_RT: a variant that masks, then takes an rt_mutex */
+	/* native-only without interrupt_rc.h, or masking then an rt_mutex */
 	if (!ns || (v->counted && !v->native && !v->models)) {
 		record(2, "run %s: it does not run here (%s, %s)", v->id, v->lock,
-		       ns ? "no native spin_lock_irq_disable()" : "no entry state");
+		       ns ? "no native counted code and no model of it" : "no entry state");
 		return;
 	}
 	for (i = 0; i < 4; i++) {
