@@ -22,6 +22,7 @@ help:
 	@echo "  make bench          build, boot and measure ARCHS x KERNELS x CONFIGS (results/latest)"
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
 	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
+	@echo "  make check-bisect   make bisect on its synthetic history (slow for make check)"
 	@echo "  make check-arches   every other arch of arch-matrix/arches.tsv booted once on 7.3, records checked"
 	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions (build/annotate)"
 	@echo "  make annotate-results  the traces RESULTS.md explains with (results/<run-id>/annotate/)"
@@ -75,6 +76,9 @@ check: deps
 
 # the arches beyond x86_64 and arm64, once each on 7.3 (a kernel build per
 # arch cold: too slow for make check)
+check-bisect: deps
+	@CHECK_ONLY=bisect scripts/check.sh
+
 check-arches: deps
 	@CHECK_ONLY=arches scripts/check.sh
 
@@ -130,5 +134,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check check-arches time-check time-matrix annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
+.PHONY: help deps bench matrix check check-bisect check-arches time-check time-matrix annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
 	bench-pipeline module bare-metal clean

@@ -4,10 +4,11 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
 # (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
 # on) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers results annotate bisect rust" runs
-# only those stages (for a quick look; make check runs all). CHECK_ONLY=arches
-# (make check-arches) boots the arches beyond CHECK_ARCHS: too slow for make
-# check cold (a kernel per arch).
+# CHECK_ONLY="host lint distro inputs guests broken checkers results annotate rust" runs
+# only those stages (for a quick look; make check runs all). Two stages run
+# only when named, too slow for make check's budget: CHECK_ONLY=bisect (make
+# check-bisect: three kernel builds, minutes even warm) and CHECK_ONLY=arches
+# (make check-arches: a kernel per arch beyond CHECK_ARCHS).
 # CHECK_HOST_WRAP is a command the host tests run under: a test hook that
 # shows a crash is caught (e.g. one that truncates their output and aborts).
 set -uo pipefail
@@ -43,9 +44,12 @@ ktap() {
 		printf 'fail\t%sthe KTAP judge failed on %s\n' "$1" "$2")
 }
 
-# stage NAME: whether CHECK_ONLY (default: every stage) includes NAME.
+# stage NAME: whether CHECK_ONLY (default: every stage but bisect and
+# arches, which run only when named) includes NAME.
 stage() {
-	[ -z "${CHECK_ONLY:-}" ] || [[ " $CHECK_ONLY " == *" $1 "* ]]
+	case $1 in bisect | arches) [[ " ${CHECK_ONLY:-} " == *" $1 "* ]] ;;
+	*) [ -z "${CHECK_ONLY:-}" ] || [[ " $CHECK_ONLY " == *" $1 "* ]] ;;
+	esac
 }
 
 # status NAME RC: a program that printed KTAP must also have exited 0.
@@ -303,7 +307,7 @@ ktap_stage rust check-rust.sh "x86_64-7.3-rust: build, boot, Rust records"
 
 # ---- arches (issue 13): every arch of arch-matrix/arches.tsv beyond
 # CHECK_ARCHS boots once on 7.3 default with the kselftest inside, records checked
-if [[ " ${CHECK_ONLY:-} " == *" arches "* ]]; then
+if stage arches; then
 	t=$(date +%s)
 	for arch in $(arch_names); do
 		[[ " $CHECK_ARCHS " == *" $arch "* ]] || cell "$arch" 7.3 default
