@@ -101,6 +101,20 @@ def main():
                           irq_leaks=64))
     checks.append(("a leak of raw_spinlock_t under PREEMPT_RT fails",
                    failed(check_records.tests(planted), "only hand-over-hand")))
+    # raw_spin_lock_irq_disable() released hand-over-hand is counted: no hazard, RT or not
+    planted = [dict(r, config="rt", lock_type="rt_mutex") for r in clean_cell()]
+    planted.append(record("raw_counted_hoh", "native", 2, "on", 60, config="rt", lock_type="raw_spinlock_t",
+                          irq_leaks=64, irq_exposed=64))
+    checks.append(("a leak of raw_counted_hoh (counted, not a hazard) fails",
+                   failed(check_records.tests(planted), "only hand-over-hand")))
+    # spin_lock_irq_disable() is raw_spin_lock_irq_disable() on the lock inside
+    planted = clean_cell() + [record("counted", "native", 1, "on", 32),
+                              record("raw_counted", "native", 1, "on", 32, lock_type="raw_spinlock_t")]
+    checks.append(("counted and raw_counted at the same cost pass",
+                   not failed(check_records.tests(planted), "identical code")))
+    planted[-1]["p50"] = 33.0
+    checks.append(("raw_counted costing other than counted fails",
+                   failed(check_records.tests(planted), "identical code")))
     # a pseudo-NMI boot that masked through DAIF (the command line did not
     # take effect), and PMR masking where pseudo-NMI was not asked for
     planted = [dict(r, arch="arm64", config="pseudo-nmi", irq_mask="pmr") for r in clean_cell()]
