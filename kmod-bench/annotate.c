@@ -65,13 +65,10 @@ static int find_case(const char *line, struct irqb_ctx *c,
 	    depth < 1 || depth > IRQB_MAX_DEPTH ||
 	    !irqb_case_possible(&(*vp)->m, depth, *state))
 		return -EINVAL;
-	/* as timing.c's impl_runs(): plain variants run only "native" */
+	/* plain variants run only "native"; a counted impl may be absent here */
 	if (!(*vp)->m.counted && c->impl != IRQB_IMPL_NATIVE)
 		return -EINVAL;
-	if ((*vp)->m.counted && c->impl == IRQB_IMPL_NATIVE && !irqb_have_native())
-		return -EOPNOTSUPP;
-	if ((*vp)->m.counted && c->impl == IRQB_IMPL_NATIVE_BUILTIN &&
-	    !irqb_have_builtin())
+	if (!irqb_impl_available(&(*vp)->m, c->impl))
 		return -EOPNOTSUPP;
 	c->depth = depth;
 	c->putback = (*vp)->m.hazard && *state == IRQB_STATE_ON;

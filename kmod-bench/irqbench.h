@@ -128,6 +128,23 @@ static inline bool irqb_models_barred(const struct irqb_variant_meta *m)
 }
 
 /*
+ * Whether @impl can run @m on this kernel: a plain variant only "native",
+ * a counted one natively where the kernel has the code, and as a model
+ * unless models are barred. timing.c and annotate.c both ask this.
+ */
+static inline bool irqb_impl_available(const struct irqb_variant_meta *m,
+				       unsigned int impl)
+{
+	if (!m->counted)
+		return impl == IRQB_IMPL_NATIVE;
+	if (impl == IRQB_IMPL_NATIVE)
+		return irqb_have_native();
+	if (impl == IRQB_IMPL_NATIVE_BUILTIN)
+		return irqb_have_builtin();
+	return !irqb_models_barred(m);
+}
+
+/*
  * Around a batch: on its CPU and unpreempted. A lock that may sleep must
  * not be taken with preemption off (DEBUG_ATOMIC_SLEEP reports it), so
  * that batch only stays on its CPU.

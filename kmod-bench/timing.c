@@ -287,17 +287,10 @@ static const u8 impl_order[] = {
 static bool impl_runs(const struct irqb_variant *v,
 		      const struct irqb_request *req, unsigned int impl)
 {
-	if (!v->m.counted)
-		return impl == IRQB_IMPL_NATIVE;
-	switch (impl) {
-	case IRQB_IMPL_NATIVE:
-		return irqb_have_native();
-	case IRQB_IMPL_NATIVE_BUILTIN:
-		return irqb_have_builtin();
-	}
-	/* no model of it, or one would take an rt_mutex masked (irqbench.h) */
-	if (irqb_models_barred(&v->m))
+	if (!irqb_impl_available(&v->m, impl))
 		return false;
+	if (impl == IRQB_IMPL_NATIVE || impl == IRQB_IMPL_NATIVE_BUILTIN)
+		return true;
 	return req->models & (1U << (impl - IRQB_IMPL_V73));
 }
 
