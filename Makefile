@@ -74,11 +74,13 @@ annotate-results: deps
 check: deps
 	@scripts/check.sh
 
-# the arches beyond x86_64 and arm64, once each on 7.3 (a kernel build per
-# arch cold: too slow for make check)
+# make bisect on a synthetic three-commit history (three kernel builds:
+# too slow for make check's warm budget)
 check-bisect: deps
 	@CHECK_ONLY=bisect scripts/check.sh
 
+# the arches beyond x86_64 and arm64, once each on 7.3 (a kernel build per
+# arch cold: too slow for make check)
 check-arches: deps
 	@CHECK_ONLY=arches scripts/check.sh
 

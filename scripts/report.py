@@ -6,6 +6,7 @@ import os
 import re
 
 import arches
+import check_records
 import runs
 
 DEPTH_COLS = [(d, s) for d in (1, 2, 4, 8) for s in ("on", "off", "off-raw")]
@@ -377,16 +378,9 @@ def arches_section(runs_used, min_arches=3):
 # ---- end arches side by side
 
 
-# Cases that run identical code (variant, impl, depth, state): under
-# tcg-icount they must agree. Only the native lock_with: the v7.3 model's is
-# the module's own loop, where the compiler may inline spin_lock()
-# differently than in spin_only's (EXPLAIN shows where it did).
-IDENTICAL = [
-    (("irqsave", "native", 1, "on"), ("irqsave_hoh", "native", 1, "on")),
-    (("irqsave", "native", 1, "off"), ("irqsave_hoh", "native", 1, "off")),
-    (("lock_with", "native", 1, "off"), ("spin_only", "native", 1, "off")),
-    (("lock_with", "native", 1, "off-raw"), ("spin_only", "native", 1, "off")),
-]
+# Cases that run identical code: check_records.py's list, which the checks
+# hold every tcg-icount cell to.
+IDENTICAL = check_records.IDENTICAL
 
 
 def case_label(c):
@@ -417,7 +411,10 @@ def exactness_section(runs_used):
                 cells.append("–")
                 continue
             a, b = got[0]["p50"], got[1]["p50"]
-            cells.append(f"{a:.3f} = {b:.3f}" if abs(a - b) < 0.5 else f"**{a:.3f} ≠ {b:.3f}**")
+            if check_records.differs_by_lock(*got):
+                cells.append(f"{a:.3f} / {b:.3f} (not the same code here: rt_mutex or lockdep)")
+            else:
+                cells.append(f"{a:.3f} = {b:.3f}" if abs(a - b) < 0.5 else f"**{a:.3f} ≠ {b:.3f}**")
         cells.append(", ".join(f"{r['p50']:.3f}" for r in sel if r["variant"] == "empty") or "–")
         cells.append(f"{min(r['p50'] for r in sel):.3f}")
         out.append(f"| {arch} | {kernel} | {config} | " + " | ".join(cells) + " |")
@@ -721,8 +718,8 @@ def rt_section(runs_used):
            "`spin_lock_irq()` and 7.3's `spin_lock_irq_disable()` take it and leave interrupts as they "
            "are (`include/linux/spinlock_rt.h`), so they hold the lock with interrupts on "
            "(`irq_leaks`, expected there), and a batch of them runs with migration, not preemption, "
-           "disabled. `raw_spinlock_t` still masks, and its hand-over-hand release keeps the thread's "
-           "hazard. Taking the rt_mutex with interrupts masked is a bug on RT, so those cases do not "
+           "disabled. `raw_spinlock_t` still masks, and its hand-over-hand release with saved flags "
+           "(`raw_irqsave_hoh`) keeps the thread's hazard, counted (`raw_counted_hoh`, 7.3) it does not. Taking the rt_mutex with interrupts masked is a bug on RT, so those cases do not "
            "run there (`–`): every `spinlock_t` variant entered off, `scoped` and `lock_with` (Rust's "
            "`lock_with()` under `local_interrupt_disable()` is exactly that; `make check`'s `rt+debug` "
            "guest shows the kernel reporting it) and the counted models. "
@@ -947,7 +944,6 @@ def calibration_section():
 def checks_section(runs_used):
     """scripts/check_records.py's checks on every cell behind the figures:
     a cell that fails one is named first, with the check and the case."""
-    import check_records  # pylint: disable=import-outside-toplevel
     failed, cells = [], 0
     for accel, (_dirs, _metas, recs) in runs_used.items():
         by_cell = {}
