@@ -141,8 +141,10 @@ tree_identity() {
 	elif [ "$(git -C "$tree" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$tree" && pwd -P)" ]; then
 		echo "git $(git -C "$tree" describe --always --dirty --abbrev=12) $(git -C "$tree" rev-parse HEAD)"
 	else
-		echo "content-sha256 $(cd "$tree" && find . -type f ! -name '.irqbench-*' -print0 | LC_ALL=C sort -z |
-			xargs -0 sha256sum | sha256sum | cut -c1-64)"
+		# the sha256 of `find . -type f ! -name '.irqbench-*' | sort | xargs
+		# sha256sum`, reading only files not hashed before (tree_hash.py)
+		echo "content-sha256 $(/usr/bin/python3 "$IRQBENCH_ROOT/scripts/tree_hash.py" "$tree" \
+			"$IRQBENCH_CACHE/tree-hash.json")"
 	fi
 }
 
