@@ -105,8 +105,10 @@ else
 fi
 # ---- end toolchain
 
+# Only what reaches the build is hashed: the options and the "# optional:"
+# lines, not the comments and constraint headers around them.
 key=$( {
-	cat "${frags[@]}"
+	grep -h -e '^CONFIG_' -e '^# optional:' "${frags[@]}"
 	echo "$src $(kernel_version "$src") $cc_version LLVM=$llvm toolchain=$toolchain"
 } | sha256sum | cut -c1-12)
 bdir=$IRQBENCH_WORK/build/$arch-$kernel-$config-$key
