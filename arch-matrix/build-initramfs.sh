@@ -59,15 +59,12 @@ touch -d @0 "$stage"/*
 		touch -d @0 "$stage/annotate"
 		echo "file /annotate $stage/annotate 0644 0 0"
 	fi
-	# ---- rust (issue 10): the Rust module and its parameters (run-cell.sh)
+	# the Rust module (run-cell.sh), loaded after irqbench.ko
 	if [ -n "${RUST_KO:-}" ]; then
 		cp "$RUST_KO" "$stage/irqbench_rust.ko"
-		printf '%s\n' "${RUST_PARAMS:-}" >"$stage/rust_request"
-		touch -d @0 "$stage/irqbench_rust.ko" "$stage/rust_request"
+		touch -d @0 "$stage/irqbench_rust.ko"
 		echo "file /irqbench_rust.ko $stage/irqbench_rust.ko 0644 0 0"
-		echo "file /rust_request $stage/rust_request 0644 0 0"
 	fi
-	# ---- end rust
 	if [ -n "$selftest" ]; then
 		echo "file /irqbench_selftest $stage/irqbench_selftest 0755 0 0"
 	fi

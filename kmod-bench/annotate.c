@@ -49,10 +49,8 @@ static int find_case(const char *line, struct irqb_ctx *c,
 
 	if (sscanf(line, "%31s %31s %u %15s", var, impl, &depth, st) != 4)
 		return -EINVAL;
-	*vp = NULL;
-	for (i = 0; i < irqb_nr_variants; i++)
-		if (!strcmp(irqb_variants[i].m.id, var))
-			*vp = &irqb_variants[i];
+	i = irqb_variant_index(var);
+	*vp = (int)i < 0 ? NULL : &irqb_variants[i];
 	c->impl = IRQB_NR_IMPLS;
 	for (i = 0; i < IRQB_NR_IMPLS; i++)
 		if (!strcmp(irqb_impl_name(i), impl))
@@ -65,13 +63,14 @@ static int find_case(const char *line, struct irqb_ctx *c,
 	    depth < 1 || depth > IRQB_MAX_DEPTH ||
 	    !irqb_case_possible(&(*vp)->m, depth, *state))
 		return -EINVAL;
-	/* plain variants run only "native"; a counted impl may be absent here */
-	if (!(*vp)->m.counted && c->impl != IRQB_IMPL_NATIVE)
+	/* an impl the row has may still be absent from this kernel */
+	if (!((*vp)->m.impls & (1U << c->impl)))
 		return -EINVAL;
-	if (!irqb_impl_available(&(*vp)->m, c->impl))
+	if (!irqb_impl_available(*vp, c->impl))
 		return -EOPNOTSUPP;
 	c->depth = depth;
 	c->putback = (*vp)->m.hazard && *state == IRQB_STATE_ON;
+	c->ext = irqb_ext_of(*vp);
 	return 0;
 }
 
@@ -100,13 +99,9 @@ static noinline __noclone void annotate_batches(const irqb_batch_fn *fns,
 static void annotate_case(const struct irqb_variant *v, struct irqb_ctx *c,
 			  unsigned int state)
 {
-	irqb_batch_fn fns[2] = { v->batch, irqb_putback_batch };
+	irqb_batch_fn fns[2] = { irqb_batch_of(v, c), irqb_putback_batch };
 	unsigned long flags = 0;
 
-#ifdef IRQB_HAVE_BUILTIN
-	if (c->impl == IRQB_IMPL_NATIVE_BUILTIN)
-		fns[0] = irqb_builtin_batch[v - irqb_variants];
-#endif
 	irqb_hold_cpu(&v->m);
 	irqb_outer_enter(v, c->impl, state, &flags);
 	/* the marks that follow: segments + 1 */

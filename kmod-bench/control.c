@@ -37,35 +37,36 @@ static int irqb_thread(void *data)
 	kthread_complete_and_exit(&job->done, 0);
 }
 
-/*
- * A counted variant named where nothing can run it: no native code (no
- * interrupt_rc.h) and either model=none, a variant no model exists for, or,
- * under PREEMPT_RT, models that would take an rt_mutex with interrupts masked.
- */
+/* Why nothing can run @v here: the reason a request naming it is refused. */
+static const char *why_absent(const struct irqb_variant *v)
+{
+	if (!strcmp(v->m.lang, "rust"))
+		return "no Rust module has registered it (configs rust and rust-inline load irqbench_rust.ko)";
+	if (!(v->m.impls & IRQB_IMPLS_MODELS))
+		return "it is the kernel's own code only (no model of it), and this kernel has no interrupt_rc.h";
+	if (irqb_lock_sleeps(&v->m))
+		return "under PREEMPT_RT it runs the kernel's own spin_lock_irq_disable() only (a model masks, then takes an rt_mutex), and this kernel has none";
+	return "it needs a model: this kernel has no interrupt_rc.h";
+}
+
+/* A variant named explicitly where no implementation can run it. */
 static int check_impls(const struct irqb_request *req)
 {
-	const struct irqb_variant_meta *m;
-	unsigned int i;
+	const struct irqb_variant *v;
+	unsigned int i, impl;
 
-	if (irqb_have_native() || req->all_variants)
+	if (req->all_variants)
 		return 0;
-	for (i = 0; i < irqb_nr_variants; i++) {
-		m = &irqb_variants[i].m;
-		if (!(req->variants & (1U << i)) || !m->counted)
+	for (i = 0; i < IRQB_NR_VARIANTS; i++) {
+		v = &irqb_variants[i];
+		if (!(req->variants & (1U << i)))
 			continue;
-		if (m->native_only) {
-			pr_err("bad request: %s is the kernel's own code only (no model of it), and this kernel has no interrupt_rc.h\n",
-			       m->id);
-			return -EINVAL;
-		}
-		if (irqb_models_barred(m)) {
-			pr_err("bad request: %s under PREEMPT_RT runs the kernel's own spin_lock_irq_disable() only (a model masks, then takes an rt_mutex), and this kernel has none\n",
-			       m->id);
-			return -EINVAL;
-		}
-		if (!req->models) {
-			pr_err("bad request: %s needs a model: this kernel has no interrupt_rc.h\n",
-			       m->id);
+		for (impl = 0; impl < IRQB_NR_IMPLS; impl++)
+			if (irqb_impl_runs(v, req, impl))
+				break;
+		if (impl == IRQB_NR_IMPLS) {
+			pr_err("bad request: %s cannot run here: %s\n", v->m.id,
+			       why_absent(v));
 			return -EINVAL;
 		}
 	}
@@ -77,7 +78,7 @@ static int parse(const char *buf, size_t len, struct irqb_job *job)
 	const struct irqb_table t = {
 		.rows = irqb_variants,
 		.stride = sizeof(irqb_variants[0]),
-		.nr = irqb_nr_variants,
+		.nr = IRQB_NR_VARIANTS,
 	};
 	char err[IRQB_ERR_LEN];
 	int ret;
@@ -158,4 +159,15 @@ out:
 bool irqb_running(void)
 {
 	return mutex_is_locked(&irqb_run_mutex);
+}
+
+/* The variant table changes (ext.c) only between runs. */
+void irqb_lock_table(void)
+{
+	mutex_lock(&irqb_run_mutex);
+}
+
+void irqb_unlock_table(void)
+{
+	mutex_unlock(&irqb_run_mutex);
 }

@@ -16,7 +16,7 @@ DEFINE_PER_CPU(int, irqb_tip_count);
  * taken with spin_lock() and released with spin_unlock(), whose
  * preempt_enable() then runs before the restore (README says so). Under
  * PREEMPT_RT a spinlock_t has no raw lock inside; the models never run
- * there (variant_meta.h), they only build the same way.
+ * there (irqb_variants_init()), they only build the same way.
  */
 #if defined(CONFIG_DEBUG_SPINLOCK) || defined(CONFIG_PREEMPT_RT)
 static __always_inline void irqb_emu_lock(spinlock_t *lock)
@@ -80,23 +80,6 @@ bool irqb_have_builtin(void)
 #else
 	return false;
 #endif
-}
-
-const char *irqb_impl_name(unsigned int impl)
-{
-	switch (impl) {
-	case IRQB_IMPL_NATIVE:
-		return "native";
-	case IRQB_IMPL_NATIVE_BUILTIN:
-		return "native-builtin";
-	case IRQB_IMPL_V73:
-		return "emulated:v7.3";
-	case IRQB_IMPL_TIP:
-		return "emulated:tip";
-	case IRQB_IMPL_V1:
-		return "emulated:v1-percpu";
-	}
-	return "?";
 }
 
 /* The current nesting count of @impl on this CPU; callers have it pinned. */

@@ -9,26 +9,12 @@
 #include <linux/spinlock.h>
 #include "request.h"
 #include "stats.h"
-#include "variant_meta.h"
+#include "variants.h"
 
 /* The typed allocators arrived after 6.1; the same call on older kernels. */
 #ifndef kzalloc_obj
 #define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
 #endif
-
-/*
- * Counted implementations: native (interrupt_rc.h, module-linked: what a
- * module pays), an emulation model, or native-builtin (the same loops
- * compiled into vmlinux: what kernel code pays).
- */
-enum irqb_impl {
-	IRQB_IMPL_NATIVE,
-	IRQB_IMPL_V73,		/* IRQB_IMPL_V73 + m is model m */
-	IRQB_IMPL_TIP,
-	IRQB_IMPL_V1,
-	IRQB_IMPL_NATIVE_BUILTIN,
-	IRQB_NR_IMPLS,
-};
 
 /* One lock per nesting level, each on its own cache line. */
 struct irqb_lock {
@@ -36,12 +22,15 @@ struct irqb_lock {
 	raw_spinlock_t raw;	/* the raw_* variants' lock of that level */
 } ____cacheline_aligned;
 
+struct irqb_ext;
+
 /* Shared with the builtin copy of variants.c in vmlinux: keep it plain. */
 struct irqb_ctx {
 	struct irqb_lock locks[IRQB_MAX_DEPTH];
 	unsigned int depth;
 	unsigned int impl;
 	bool putback;		/* hazard variants: re-enable after each op */
+	const struct irqb_ext *ext;	/* a Rust row's functions (ext.c) */
 };
 
 /*
@@ -57,26 +46,109 @@ struct irqb_verdict {
 	u32 leaks;	/* ops that found interrupts on while a lock was held */
 	u32 exposed;	/* unlocks after which interrupts were on, a lock held */
 	u32 changes;	/* ops that left the interrupt state changed */
+	u32 failed;	/* ops that could not do their work (a failed trylock) */
+	bool leaked;	/* the current op found interrupts on, a lock held */
 };
 
 typedef void (*irqb_verify_fn)(struct irqb_ctx *c, u32 n,
 			       struct irqb_verdict *vd);
 
+/*
+ * A row of the module's table: its meta row (variants.h) and, per impl,
+ * the loops and the verification that run it, NULL where that impl cannot
+ * run it on this kernel (irqb_variants_init()).
+ */
 struct irqb_variant {
 	struct irqb_variant_meta m;	/* first: the parser reads the table */
-	irqb_batch_fn batch;
-	irqb_verify_fn verify;
+	irqb_batch_fn batch[IRQB_NR_IMPLS];
+	irqb_verify_fn verify[IRQB_NR_IMPLS];
+	irqb_batch_fn putback;		/* HAZARD: the loops with the put-back */
 };
 
-/* vmlinux's copy of the loops, where the kernel was built with it. */
-#ifdef IRQB_HAVE_BUILTIN
-extern const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS];
-#endif
+/* vmlinux's copy of the counted loops, where the kernel was built with it. */
+const irqb_batch_fn *irqb_builtin_loops(void);
 /* The put-back of a hazard case alone: its cost is cancelled. */
 void irqb_putback_batch(struct irqb_ctx *c, u32 n, bool twice);
 
-extern const struct irqb_variant irqb_variants[];
-extern const unsigned int irqb_nr_variants;
+extern struct irqb_variant irqb_variants[IRQB_NR_VARIANTS];
+void irqb_variants_init(void);
+int irqb_variant_index(const char *id);
+
+/* Whether @impl can run @v on this kernel (and, for Rust rows, now). */
+static inline bool irqb_impl_available(const struct irqb_variant *v,
+				       unsigned int impl)
+{
+	return impl < IRQB_NR_IMPLS && v->batch[impl];
+}
+
+/* The loops a case runs: a hazard case entered on puts back after each op. */
+static inline irqb_batch_fn irqb_batch_of(const struct irqb_variant *v,
+					  const struct irqb_ctx *c)
+{
+	return c->putback ? v->putback : v->batch[c->impl];
+}
+
+/*
+ * Whether @impl runs @v for @req: available here, and a model only where
+ * the request names it.
+ */
+static inline bool irqb_impl_runs(const struct irqb_variant *v,
+				  const struct irqb_request *req,
+				  unsigned int impl)
+{
+	if (!irqb_impl_available(v, impl))
+		return false;
+	if (impl == IRQB_IMPL_NATIVE || impl == IRQB_IMPL_NATIVE_BUILTIN)
+		return true;
+	return req->models & (1U << (impl - IRQB_IMPL_V73));
+}
+
+/* Whether @m takes a lock that may sleep: spinlock_t under PREEMPT_RT. */
+static inline bool irqb_lock_sleeps(const struct irqb_variant_meta *m)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->lock == IRQB_LOCK_SPINLOCK;
+}
+
+/*
+ * Around a batch: on its CPU and unpreempted. A lock that may sleep must
+ * not be taken with preemption off (DEBUG_ATOMIC_SLEEP reports it), so
+ * that batch only stays on its CPU.
+ */
+static inline void irqb_hold_cpu(const struct irqb_variant_meta *m)
+{
+	if (irqb_lock_sleeps(m))
+		migrate_disable();
+	else
+		preempt_disable();
+}
+
+static inline void irqb_release_cpu(const struct irqb_variant_meta *m)
+{
+	if (irqb_lock_sleeps(m))
+		migrate_enable();
+	else
+		preempt_enable();
+}
+
+/* ext.c: the Rust module's functions, registered by row id */
+struct irqb_ext {
+	void (*batch)(void *priv, u32 depth, u32 n, bool twice);
+	void (*verify_op)(void *priv, u32 depth, struct irqb_verdict *vd);
+	void *priv;
+};
+
+void irqb_ext_batch(struct irqb_ctx *c, u32 n, bool twice);
+/* What irqbench_rust.ko calls (kmod-bench/rust/irqbench_rust.rs) */
+int irqb_register_rust(const char *id,
+		       void (*batch)(void *priv, u32 depth, u32 n, bool twice),
+		       void (*verify_op)(void *priv, u32 depth,
+					 struct irqb_verdict *vd),
+		       void *priv);
+void irqb_unregister_rust(void *priv);
+void irqb_verify_held(struct irqb_verdict *vd);
+void irqb_verify_failed(struct irqb_verdict *vd);
+void irqb_ext_verify(struct irqb_ctx *c, u32 n, struct irqb_verdict *vd);
+const struct irqb_ext *irqb_ext_of(const struct irqb_variant *v);
 
 /* One measured case and its statistics. */
 struct irqb_record {
@@ -104,66 +176,11 @@ struct irqb_results {
 /* counted.c */
 bool irqb_have_native(void);
 bool irqb_have_builtin(void);
-const char *irqb_impl_name(unsigned int impl);
 unsigned int irqb_counted_depth(unsigned int impl);
 void irqb_outer_enter(const struct irqb_variant *v, unsigned int impl,
 		      unsigned int state, unsigned long *flags);
 void irqb_outer_exit(const struct irqb_variant *v, unsigned int impl,
 		     unsigned int state, unsigned long flags);
-
-/* Whether @m takes a lock that may sleep: spinlock_t under PREEMPT_RT. */
-static inline bool irqb_lock_sleeps(const struct irqb_variant_meta *m)
-{
-	return IS_ENABLED(CONFIG_PREEMPT_RT) && m->lock == IRQB_LOCK_SPINLOCK;
-}
-
-/*
- * A counted variant no model runs: one with no model at all (native_only),
- * or a spinlock_t one under PREEMPT_RT, where a model would mask and then
- * take an rt_mutex.
- */
-static inline bool irqb_models_barred(const struct irqb_variant_meta *m)
-{
-	return m->counted && (m->native_only || irqb_lock_sleeps(m));
-}
-
-/*
- * Whether @impl can run @m on this kernel: a plain variant only "native",
- * a counted one natively where the kernel has the code, and as a model
- * unless models are barred. timing.c and annotate.c both ask this.
- */
-static inline bool irqb_impl_available(const struct irqb_variant_meta *m,
-				       unsigned int impl)
-{
-	if (!m->counted)
-		return impl == IRQB_IMPL_NATIVE;
-	if (impl == IRQB_IMPL_NATIVE)
-		return irqb_have_native();
-	if (impl == IRQB_IMPL_NATIVE_BUILTIN)
-		return irqb_have_builtin();
-	return !irqb_models_barred(m);
-}
-
-/*
- * Around a batch: on its CPU and unpreempted. A lock that may sleep must
- * not be taken with preemption off (DEBUG_ATOMIC_SLEEP reports it), so
- * that batch only stays on its CPU.
- */
-static inline void irqb_hold_cpu(const struct irqb_variant_meta *m)
-{
-	if (irqb_lock_sleeps(m))
-		migrate_disable();
-	else
-		preempt_disable();
-}
-
-static inline void irqb_release_cpu(const struct irqb_variant_meta *m)
-{
-	if (irqb_lock_sleeps(m))
-		migrate_enable();
-	else
-		preempt_enable();
-}
 
 /* timing.c */
 int irqb_run(const struct irqb_request *req, const char *text,
@@ -194,6 +211,8 @@ int irqb_debugfs_init(void);
 void irqb_debugfs_exit(void);
 int irqb_request_and_run(const char *buf, size_t len);
 bool irqb_running(void);
+void irqb_lock_table(void);
+void irqb_unlock_table(void);
 extern struct mutex irqb_results_lock;
 extern struct irqb_results *irqb_latest;
 

@@ -67,6 +67,7 @@ static int __init irqb_init(void)
 	 */
 	if (IS_ENABLED(CONFIG_PREEMPT_RT))
 		pr_info("PREEMPT_RT: spinlock_t is an rt_mutex; raw_spinlock_t masks interrupts\n");
+	irqb_variants_init();
 	ret = irqb_debugfs_init();
 	if (ret)
 		return ret;

@@ -3,6 +3,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/stdarg.h>
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 #include <linux/processor.h>
@@ -34,14 +36,6 @@ char *irqb_tag_accel = "bare-metal";
 #define IRQB_COUNTER	"get_cycles"
 #endif
 
-static const char * const fields[] = {
-	"arch", "kernel", "config", "accel", "cpu_model", "variant", "impl",
-	"depth", "irq_state", "batch_ops", "samples", "unit", "p50", "mean",
-	"min", "p90", "p99", "max", "stddev", "ci95_lo", "ci95_hi",
-	"irq_leaks", "verify_ops", "irq_state_changes", "ticks_p50", "counter",
-	"irq_exposed", "cycles_p50", "lang", "irq_mask", "lock_type",
-};
-
 /*
  * How local_irq_disable() masks interrupts on this boot: arm64 masks
  * through the GIC's priority mask register when booted with pseudo-NMI
@@ -71,6 +65,8 @@ static const char *irq_mask(void)
  * rt_mutex: it may sleep and leaves interrupts as they are, whatever the
  * _irqsave in its name says; raw_spinlock_t still spins with them off.
  */
+#define IRQB_LINE_LEN	512
+
 static const char *lock_type(const struct irqb_variant_meta *m)
 {
 	switch (m->lock) {
@@ -168,64 +164,89 @@ static void row(const struct irqb_record *r, struct irqb_row *o)
 		fixed(o->cycles, sizeof(o->cycles), r->cycles_p50);
 }
 
-void irqb_show_csv_header(struct seq_file *m)
-{
-	unsigned int i;
+enum { IRQB_STR, IRQB_NUM, IRQB_OPT };
 
-	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		seq_printf(m, "%s%s", i ? "," : "", fields[i]);
-	seq_putc(m, '\n');
+/* Where a record is written: a seq_file, or a buffer for the kernel log. */
+struct irqb_sink {
+	struct seq_file *m;
+	char *buf;
+	size_t len, used;
+};
+
+static __printf(2, 3) void put(struct irqb_sink *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (k->m)
+		seq_vprintf(k->m, fmt, ap);
+	else
+		k->used += vscnprintf(k->buf + k->used, k->len - k->used, fmt, ap);
+	va_end(ap);
 }
 
-/* One record as a CSV line, for the results file and the kernel log. */
-static void csv_line(char *buf, size_t len, const struct irqb_record *r)
+/* Field @i of a record, as CSV or as a JSON member. */
+static __printf(6, 7) void field(struct irqb_sink *k, bool json, unsigned int i,
+				 const char *name, int type, const char *fmt, ...)
 {
+	char val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	if (!json)
+		put(k, "%s%s", i ? "," : "", val);
+	else if (type == IRQB_STR)
+		put(k, "%s\"%s\":\"%s\"", i ? "," : "{", name, val);
+	else
+		put(k, "%s\"%s\":%s", i ? "," : "{", name,
+		    type == IRQB_OPT && !val[0] ? "null" : val);
+}
+
+static void write_record(struct irqb_sink *k, const struct irqb_record *r,
+			 bool json)
+{
+	const struct irqb_variant_meta *m = &irqb_variants[r->variant].m;
+	unsigned int i = 0;
 	struct irqb_row o;
 
 	row(r, &o);
-	snprintf(buf, len,
-		 "%s,%s,%s,%s,%s,%s,%s,%u,%s,%u,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%u,%u,%u,%s,%s,%u,%s,c,%s,%s",
-		 IRQB_ARCH, release(), irqb_tag_config, irqb_tag_accel,
-		 o.cpu, irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
-		 r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
-		 unit(), o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
-		 o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
-		 o.ticks, IRQB_COUNTER, r->vd.exposed, o.cycles, irq_mask(),
-		 lock_type(&irqb_variants[r->variant].m));
+#define IRQB_FIELD(name, type, fmt, val)				\
+	field(k, json, i++, #name, IRQB_##type, fmt, val)
+#include "record_fields.h"
+#undef IRQB_FIELD
+	if (json)
+		put(k, "}");
 }
 
-#define IRQB_LINE_LEN	512
+void irqb_show_csv_header(struct seq_file *m)
+{
+	unsigned int i = 0;
+
+#define IRQB_FIELD(name, ...)	seq_printf(m, "%s%s", i++ ? "," : "", #name)
+#include "record_fields.h"
+#undef IRQB_FIELD
+	seq_putc(m, '\n');
+}
 
 void irqb_show_csv(struct seq_file *m, const struct irqb_results *res,
 		   unsigned int i)
 {
-	char buf[IRQB_LINE_LEN];
+	struct irqb_sink k = { .m = m };
 
-	csv_line(buf, sizeof(buf), &res->rec[i]);
-	seq_printf(m, "%s\n", buf);
+	write_record(&k, &res->rec[i], false);
+	seq_putc(m, '\n');
 }
 
 void irqb_show_json(struct seq_file *m, const struct irqb_results *res,
 		    unsigned int i)
 {
-	const struct irqb_record *r = &res->rec[i];
-	struct irqb_row o;
+	struct irqb_sink k = { .m = m };
 
-	row(r, &o);
-	seq_printf(m,
-		   "%s{\"arch\":\"%s\",\"kernel\":\"%s\",\"config\":\"%s\",\"accel\":\"%s\",\"cpu_model\":\"%s\",\"variant\":\"%s\",\"impl\":\"%s\",\"depth\":%u,\"irq_state\":\"%s\",\"batch_ops\":%u,\"samples\":%u,\"unit\":\"%s\",",
-		   i ? ",\n" : "", IRQB_ARCH, release(),
-		   irqb_tag_config, irqb_tag_accel, o.cpu,
-		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
-		   r->depth, irqb_state_name(r->state), r->batch_ops, r->st.n,
-		   unit());
-	seq_printf(m,
-		   "\"p50\":%s,\"mean\":%s,\"min\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s,\"stddev\":%s,\"ci95_lo\":%s,\"ci95_hi\":%s,\"irq_leaks\":%u,\"verify_ops\":%u,\"irq_state_changes\":%u,\"ticks_p50\":%s,\"counter\":\"%s\",\"irq_exposed\":%u,\"cycles_p50\":%s,\"lang\":\"c\",\"irq_mask\":\"%s\",\"lock_type\":\"%s\"}",
-		   o.v[0], o.v[1], o.v[2], o.v[3], o.v[4], o.v[5], o.v[6],
-		   o.v[7], o.v[8], r->vd.leaks, r->verify_ops, r->vd.changes,
-		   o.ticks, IRQB_COUNTER, r->vd.exposed,
-		   o.cycles[0] ? o.cycles : "null", irq_mask(),
-		   lock_type(&irqb_variants[r->variant].m));
+	if (i)
+		seq_puts(m, ",\n");
+	write_record(&k, &res->rec[i], true);
 	if (i == res->nr - 1)
 		seq_putc(m, '\n');
 }
@@ -247,41 +268,47 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
 	seq_putc(m, '\n');
 }
 
-/*
- * What runs a counted variant here: native code and the models, the models
- * alone, or native code alone (no model of it, or spinlock_t under RT).
- */
-static const char *counted_impls(const struct irqb_variant_meta *v)
+static const char *or_dash(const char *s)
 {
-	if (!v->counted)
-		return "-";
-	if (irqb_models_barred(v))
-		return irqb_have_native() ? "native-only" : "none";
-	return irqb_have_native() ? "native" : "emulated";
+	return s && s[0] ? s : "-";
 }
 
-/* The table as this kernel runs it: states "-" where none can be entered. */
+/*
+ * The variant table as this kernel runs it, one row per line: the states
+ * it can be entered in and the implementations that can run it here ("-"
+ * where none), and the rest of its row of variants.h. The host keeps it
+ * with every cell's records and derives its lists from it.
+ */
 void irqb_show_variants(struct seq_file *m)
 {
-	const struct irqb_variant_meta *v;
-	unsigned int i, s;
-	char states[32];
-	int n;
+	const struct irqb_variant *v;
+	unsigned int i, s, impl;
+	char states[32], impls[96];
+	int n, ni;
 
-	seq_puts(m, "id\tdepths\tstates\tcounted\tlock\thazard\tdescription\n");
-	for (i = 0; i < irqb_nr_variants; i++) {
-		v = &irqb_variants[i].m;
-		states[0] = 0;
+	seq_puts(m, "id\tlang\tdepths\tstates\timpls\tcounted\thazard\tlock\tnested\tsame\tlike\tdescription\twhy\n");
+	for (i = 0; i < IRQB_NR_VARIANTS; i++) {
+		v = &irqb_variants[i];
 		n = 0;
+		states[0] = 0;
 		for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF_RAW; s <<= 1)
-			if (v->states & s)
+			if (v->m.states & s)
 				n += scnprintf(states + n, sizeof(states) - n,
 					       "%s%s", n ? "," : "",
 					       irqb_state_name(s));
-		seq_printf(m, "%s\t%u-%u\t%s\t%s\t%s\t%s\t%s\n", v->id,
-			   v->min_depth, v->max_depth, n ? states : "-",
-			   counted_impls(v), lock_type(v),
-			   v->hazard ? "yes" : "-", v->desc);
+		ni = 0;
+		impls[0] = 0;
+		for (impl = 0; impl < IRQB_NR_IMPLS; impl++)
+			if (irqb_impl_available(v, impl))
+				ni += scnprintf(impls + ni, sizeof(impls) - ni,
+						"%s%s", ni ? "," : "",
+						irqb_impl_name(impl));
+		seq_printf(m, "%s\t%s\t1-%u\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			   v->m.id, v->m.lang, v->m.max_depth, or_dash(states),
+			   or_dash(impls), v->m.counted ? "yes" : "-",
+			   v->m.hazard ? "yes" : "-", lock_type(&v->m),
+			   or_dash(v->m.nested), or_dash(v->m.same),
+			   or_dash(v->m.like), v->m.desc, or_dash(v->m.why));
 	}
 }
 
@@ -289,11 +316,13 @@ void irqb_show_variants(struct seq_file *m)
 void irqb_log_results(const struct irqb_results *res)
 {
 	char buf[IRQB_LINE_LEN];
+	struct irqb_sink k = { .buf = buf, .len = sizeof(buf) };
 	unsigned int i;
 
 	pr_info("BEGIN RECORDS (%u)\n", res->nr);
 	for (i = 0; i < res->nr; i++) {
-		csv_line(buf, sizeof(buf), &res->rec[i]);
+		k.used = 0;
+		write_record(&k, &res->rec[i], false);
 		pr_info("%s\n", buf);
 	}
 	pr_info("END RECORDS\n");

@@ -6,15 +6,33 @@
  */
 #include "request.h"
 
+/* A model's name, and its impl's name in records ("emulated:<model>"). */
+#define IRQB_NAME_V73	"v7.3"
+#define IRQB_NAME_TIP	"tip"
+#define IRQB_NAME_V1	"v1-percpu"
+
 static const char * const model_names[IRQB_NR_MODELS] = {
-	[IRQB_MODEL_V73] = "v7.3",
-	[IRQB_MODEL_TIP] = "tip",
-	[IRQB_MODEL_V1] = "v1-percpu",
+	[IRQB_MODEL_V73] = IRQB_NAME_V73,
+	[IRQB_MODEL_TIP] = IRQB_NAME_TIP,
+	[IRQB_MODEL_V1] = IRQB_NAME_V1,
+};
+
+static const char * const impl_names[IRQB_NR_IMPLS] = {
+	[IRQB_IMPL_NATIVE] = "native",
+	[IRQB_IMPL_V73] = "emulated:" IRQB_NAME_V73,
+	[IRQB_IMPL_TIP] = "emulated:" IRQB_NAME_TIP,
+	[IRQB_IMPL_V1] = "emulated:" IRQB_NAME_V1,
+	[IRQB_IMPL_NATIVE_BUILTIN] = "native-builtin",
 };
 
 const char *irqb_model_name(unsigned int model)
 {
 	return model < IRQB_NR_MODELS ? model_names[model] : "?";
+}
+
+const char *irqb_impl_name(unsigned int impl)
+{
+	return impl < IRQB_NR_IMPLS ? impl_names[impl] : "?";
 }
 
 const char *irqb_state_name(unsigned int state)
@@ -40,7 +58,7 @@ const struct irqb_variant_meta *irqb_table_meta(const struct irqb_table *t,
 bool irqb_case_possible(const struct irqb_variant_meta *v, unsigned int depth,
 			unsigned int state)
 {
-	return depth >= v->min_depth && depth <= v->max_depth &&
+	return depth >= 1 && depth <= v->max_depth &&
 	       (v->states & state);
 }
 

@@ -43,18 +43,42 @@ enum irqb_lock_kind {
 	IRQB_LOCK_NONE,
 };
 
-/* What the parser needs to know of a variant; the first member of each row. */
+/*
+ * Implementations of a variant: native (the kernel's own code, as a
+ * module pays it), an emulation model of counted disabling, or
+ * native-builtin (the same loops compiled into vmlinux: what kernel code
+ * pays). Every variant that does not count runs "native" only.
+ */
+enum irqb_impl {
+	IRQB_IMPL_NATIVE,
+	IRQB_IMPL_V73,		/* IRQB_IMPL_V73 + m is model m */
+	IRQB_IMPL_TIP,
+	IRQB_IMPL_V1,
+	IRQB_IMPL_NATIVE_BUILTIN,
+	IRQB_NR_IMPLS,
+};
+
+#define IRQB_IMPLS_MODELS	((1U << IRQB_IMPL_V73) | (1U << IRQB_IMPL_TIP) | \
+				 (1U << IRQB_IMPL_V1))
+
+/*
+ * What the parser, the outputs and the host's reports know of a variant:
+ * one row of the table in variants.h, the first member of each module row.
+ */
 struct irqb_variant_meta {
 	const char *id;
 	const char *desc;
-	u8 min_depth;
-	u8 max_depth;
+	const char *lang;	/* "c", or "rust": functions registered by that module */
+	u8 max_depth;		/* depths 1..max_depth */
 	u8 states;		/* IRQB_STATE_* the variant can be entered in */
-	bool counted;		/* measured once per counted implementation */
+	u8 impls;		/* bit i: enum irqb_impl i may run it */
+	bool counted;		/* entered "off" inside a counted region */
 	bool hazard;		/* may leave interrupts changed: the thread's bug */
-	bool native_only;	/* counted, but no model: the kernel's own code only */
 	u8 lock;		/* enum irqb_lock_kind */
 	const char *why;	/* why the excluded depths or states are impossible */
+	const char *nested;	/* hand-over-hand: the nested variant it pairs with */
+	const char *same;	/* cases that run another's code: "IMPL dD STATES: ID [dD STATE]; ..." */
+	const char *like;	/* the C variant that does what a Rust row calls */
 };
 
 struct irqb_request {
@@ -92,5 +116,8 @@ int irqb_parse_request(const char *buf, size_t len, const struct irqb_table *t,
 /* True if @v can run at @depth entered in @state (one IRQB_STATE_* bit). */
 bool irqb_case_possible(const struct irqb_variant_meta *v, unsigned int depth,
 			unsigned int state);
+
+/* "native", "emulated:v7.3", ... as records name them. */
+const char *irqb_impl_name(unsigned int impl);
 
 #endif /* IRQB_REQUEST_H */

@@ -182,7 +182,7 @@ static int verify_case(const struct irqb_variant *v, struct irqb_ctx *c,
 	memset(&r->vd, 0, sizeof(r->vd));
 	irqb_hold_cpu(&v->m);
 	irqb_outer_enter(v, c->impl, state, &flags);
-	v->verify(c, IRQB_VERIFY_OPS, &r->vd);
+	v->verify[c->impl](c, IRQB_VERIFY_OPS, &r->vd);
 	irqb_outer_exit(v, c->impl, state, flags);
 	nest = irqb_counted_depth(c->impl);
 	irqb_release_cpu(&v->m);
@@ -190,6 +190,12 @@ static int verify_case(const struct irqb_variant *v, struct irqb_ctx *c,
 		pr_err("%s depth %u impl %s: %u of %u operations left the interrupt state changed\n",
 		       v->m.id, c->depth, irqb_impl_name(c->impl),
 		       r->vd.changes, IRQB_VERIFY_OPS);
+		return -EIO;
+	}
+	if (r->vd.failed) {
+		pr_err("%s depth %u impl %s: %u of %u operations could not take their locks\n",
+		       v->m.id, c->depth, irqb_impl_name(c->impl),
+		       r->vd.failed, IRQB_VERIFY_OPS);
 		return -EIO;
 	}
 	if (nest) {
@@ -284,16 +290,6 @@ static const u8 impl_order[] = {
 	IRQB_IMPL_V73, IRQB_IMPL_TIP, IRQB_IMPL_V1,
 };
 
-static bool impl_runs(const struct irqb_variant *v,
-		      const struct irqb_request *req, unsigned int impl)
-{
-	if (!irqb_impl_available(&v->m, impl))
-		return false;
-	if (impl == IRQB_IMPL_NATIVE || impl == IRQB_IMPL_NATIVE_BUILTIN)
-		return true;
-	return req->models & (1U << (impl - IRQB_IMPL_V73));
-}
-
 typedef int (*irqb_case_fn)(void *arg, unsigned int vi, unsigned int impl,
 			    unsigned int depth, unsigned int state);
 
@@ -305,12 +301,12 @@ static int walk_cases(const struct irqb_request *req, irqb_case_fn fn,
 	unsigned int i, o, d, s;
 	int ret;
 
-	for (i = 0; i < irqb_nr_variants; i++) {
+	for (i = 0; i < IRQB_NR_VARIANTS; i++) {
 		if (!(req->variants & (1U << i)))
 			continue;
 		v = &irqb_variants[i];
 		for (o = 0; o < ARRAY_SIZE(impl_order); o++) {
-			if (!impl_runs(v, req, impl_order[o]))
+			if (!irqb_impl_runs(v, req, impl_order[o]))
 				continue;
 			for (d = 1; d <= IRQB_MAX_DEPTH; d++) {
 				for (s = IRQB_STATE_ON; s <= IRQB_STATE_OFF_RAW; s <<= 1) {
@@ -375,6 +371,7 @@ static const struct irqb_variant *set_case(struct irqb_ctx *c,
 	c->depth = r->depth;
 	c->impl = r->impl;
 	c->putback = v->m.hazard && r->state == IRQB_STATE_ON;
+	c->ext = irqb_ext_of(v);
 	return v;
 }
 
@@ -391,7 +388,7 @@ static int prepare_cases(struct irqb_run_state *rs)
 		v = set_case(rs->ctx, r);
 		ret = verify_case(v, rs->ctx, r->state, r);
 		if (!ret)
-			ret = calibrate(v->batch, v, rs->ctx, r->state,
+			ret = calibrate(irqb_batch_of(v, rs->ctx), v, rs->ctx, r->state,
 					rs->req->window_us, &r->batch_ops);
 		if (ret)
 			return ret;
@@ -414,7 +411,7 @@ static int sample_case(struct irqb_run_state *rs, struct irqb_record *r,
 	struct irqb_pair pb;
 	int ret;
 
-	ret = time_pair(v->batch, v, rs->ctx, r->batch_ops, r->state, s,
+	ret = time_pair(irqb_batch_of(v, rs->ctx), v, rs->ctx, r->batch_ops, r->state, s,
 			rs->cycles, p);
 	if (ret || !rs->ctx->putback)
 		return ret;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The variants: one always-inline operation each, and one row in the table
- * at the bottom. An operation takes @depth locks and releases them; with a
- * non-NULL @leaks it also checks, while a lock is still held, that
- * interrupts are off, and counts the operation once if they were not.
+ * The variants: one always-inline operation each, id_op() for the row id
+ * of variants.h, whose loops and table row the bottom of this file builds.
+ * An operation takes @depth locks and releases them; with a non-NULL @vd
+ * it also checks, while a lock is still held, that interrupts are off,
+ * and counts the operation once if they were not.
  */
 #include <linux/compiler.h>
 #include <linux/irqflags.h>
@@ -412,36 +413,6 @@ static __always_inline void empty_op(struct irqb_ctx *c, const int depth,
 }
 
 /*
- * The hazard variant entered "on", with the entry state put back. The
- * put-back is one out-of-line call, here and in the loop that times it
- * alone: inlined, local_irq_enable() compiles differently beside the lock
- * calls than alone (arm64 rematerialises its PMR constant after every
- * call), and the difference would survive the subtraction.
- */
-static noinline void irqb_putback(void)
-{
-	local_irq_enable();
-}
-
-static __always_inline void irqsave_hoh_pb_op(struct irqb_ctx *c,
-					      const int depth,
-					      const unsigned int impl,
-					      struct irqb_verdict *vd)
-{
-	irqsave_hoh_op(c, depth, impl, vd);
-	irqb_putback();
-}
-
-static __always_inline void raw_irqsave_hoh_pb_op(struct irqb_ctx *c,
-						  const int depth,
-						  const unsigned int impl,
-						  struct irqb_verdict *vd)
-{
-	raw_irqsave_hoh_op(c, depth, impl, vd);
-	irqb_putback();
-}
-
-/*
  * Batch loops with the depth and the implementation as constants, so the
  * compiler unrolls the nesting and folds the implementation switch, as it
  * would in kernel code with a fixed nesting. Each depth has two loops in
@@ -457,32 +428,9 @@ static __always_inline void raw_irqsave_hoh_pb_op(struct irqb_ctx *c,
 #endif
 #endif
 
-/* The deepest nesting each loop set is built for (variant_meta.h). */
-enum {
-	irqsave_max_depth = 16,
-	irqsave_hoh_max_depth = 16,
-	irqsave_hoh_pb_max_depth = 16,
-	raw_irqsave_max_depth = 16,
-	raw_irqsave_hoh_max_depth = 16,
-	raw_irqsave_hoh_pb_max_depth = 16,
-	irq_max_depth = 1,
-	counted_max_depth = 16,
-	counted_hoh_max_depth = 16,
-	raw_counted_max_depth = 16,
-	raw_counted_hoh_max_depth = 16,
-	lock_with_max_depth = 16,
-	scoped_max_depth = 16,
-	irq_save_only_max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,
-	interrupt_only_max_depth = IRQB_INLINE_SAVE_MAX_DEPTH,
-	spin_only_max_depth = 16,
-	preempt_only_max_depth = 16,
-	empty_max_depth = 1,
-	putback_max_depth = 16,		/* run at the depth of its hazard case */
-};
-
-#define IRQB_CASE(name, d, impl)					\
+#define IRQB_CASE(name, d, impl, maxd)					\
 	case d:								\
-		if (d > name##_max_depth)				\
+		if (d > (maxd))						\
 			break;						\
 		if (twice) {						\
 			unrolled_none					\
@@ -497,247 +445,128 @@ enum {
 		}							\
 		break
 
-#define IRQB_DEFINE_LOOPS(name, impl)					\
-static noinline void name##_loops_##impl(struct irqb_ctx *c, u32 n,	\
-					 bool twice)			\
+/* NAME_loops_SFX: the batch loops of NAME's row for one impl. */
+#define IRQB_DEFINE_LOOPS(name, sfx, impl, maxd)			\
+static noinline void name##_loops_##sfx(struct irqb_ctx *c, u32 n,	\
+					bool twice)			\
 {									\
 	u32 k;								\
 									\
 	switch (c->depth) {						\
-	IRQB_CASE(name, 1, impl);					\
-	IRQB_CASE(name, 2, impl);					\
-	IRQB_CASE(name, 3, impl);					\
-	IRQB_CASE(name, 4, impl);					\
-	IRQB_CASE(name, 5, impl);					\
-	IRQB_CASE(name, 6, impl);					\
-	IRQB_CASE(name, 7, impl);					\
-	IRQB_CASE(name, 8, impl);					\
-	IRQB_CASE(name, 9, impl);					\
-	IRQB_CASE(name, 10, impl);					\
-	IRQB_CASE(name, 11, impl);					\
-	IRQB_CASE(name, 12, impl);					\
-	IRQB_CASE(name, 13, impl);					\
-	IRQB_CASE(name, 14, impl);					\
-	IRQB_CASE(name, 15, impl);					\
-	IRQB_CASE(name, 16, impl);					\
+	IRQB_CASE(name, 1, impl, maxd);					\
+	IRQB_CASE(name, 2, impl, maxd);					\
+	IRQB_CASE(name, 3, impl, maxd);					\
+	IRQB_CASE(name, 4, impl, maxd);					\
+	IRQB_CASE(name, 5, impl, maxd);					\
+	IRQB_CASE(name, 6, impl, maxd);					\
+	IRQB_CASE(name, 7, impl, maxd);					\
+	IRQB_CASE(name, 8, impl, maxd);					\
+	IRQB_CASE(name, 9, impl, maxd);					\
+	IRQB_CASE(name, 10, impl, maxd);				\
+	IRQB_CASE(name, 11, impl, maxd);				\
+	IRQB_CASE(name, 12, impl, maxd);				\
+	IRQB_CASE(name, 13, impl, maxd);				\
+	IRQB_CASE(name, 14, impl, maxd);				\
+	IRQB_CASE(name, 15, impl, maxd);				\
+	IRQB_CASE(name, 16, impl, maxd);				\
 	}								\
 }
 
 #ifdef IRQB_BUILTIN
 /*
- * Built into vmlinux (native-builtin): the native loops of the counted
- * variants only, for the module to call. Nothing else of the module is here.
+ * Built into vmlinux (native-builtin): the native loops of the rows that
+ * count and have the kernel's own code, for the module to call through
+ * irqb_builtin_loops(). Nothing else of the module is here.
  */
-IRQB_DEFINE_LOOPS(counted, 0)
-IRQB_DEFINE_LOOPS(counted_hoh, 0)
-IRQB_DEFINE_LOOPS(raw_counted, 0)
-IRQB_DEFINE_LOOPS(raw_counted_hoh, 0)
-IRQB_DEFINE_LOOPS(lock_with, 0)
-IRQB_DEFINE_LOOPS(interrupt_only, 0)
+#define IRQB_BUILTIN_PLAIN(id, maxd)
+#define IRQB_BUILTIN_HAZARD(id, maxd)
+#define IRQB_BUILTIN_RUST(id, maxd)
+#define IRQB_BUILTIN_COUNTED(id, maxd)	IRQB_DEFINE_LOOPS(id, native, IRQB_IMPL_NATIVE, maxd)
+#define IRQB_BUILTIN_NATIVE_ONLY	IRQB_BUILTIN_COUNTED
+#define IRQB_VARIANT(id, kind, maxd, ...)	IRQB_BUILTIN_##kind(id, maxd)
+#include "variant_rows.h"
+#undef IRQB_VARIANT
 
-const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS] = {
-	[IRQB_V_COUNTED] = counted_loops_0,
-	[IRQB_V_COUNTED_HOH] = counted_hoh_loops_0,
-	[IRQB_V_RAW_COUNTED] = raw_counted_loops_0,
-	[IRQB_V_RAW_COUNTED_HOH] = raw_counted_hoh_loops_0,
-	[IRQB_V_LOCK_WITH] = lock_with_loops_0,
-	[IRQB_V_INTERRUPT_ONLY] = interrupt_only_loops_0,
+#define IRQB_BUILTIN_FN_PLAIN(id)
+#define IRQB_BUILTIN_FN_HAZARD(id)
+#define IRQB_BUILTIN_FN_RUST(id)
+#define IRQB_BUILTIN_FN_COUNTED(id)	\
+	[IRQB_V_##id] = id##_loops_native,
+#define IRQB_BUILTIN_FN_NATIVE_ONLY	IRQB_BUILTIN_FN_COUNTED
+static const irqb_batch_fn irqb_builtin_batch[IRQB_NR_VARIANTS] = {
+#define IRQB_VARIANT(id, kind, ...)	IRQB_BUILTIN_FN_##kind(id)
+#include "variant_rows.h"
+#undef IRQB_VARIANT
 };
-EXPORT_SYMBOL_GPL(irqb_builtin_batch);
+
+/* The loops by row index (NULL for a row with none), for irqbench.ko. */
+const irqb_batch_fn *irqb_builtin_loops(void)
+{
+	return irqb_builtin_batch;
+}
+EXPORT_SYMBOL_GPL(irqb_builtin_loops);
 #else
 
 /*
- * Verification: the same constant-depth operations with checks on, each
- * followed by a look at the interrupt state, put back if it changed.
+ * One impl of a row: NAME_loops_SFX, and NAME_verify_SFX, the same
+ * constant-depth operations with checks on, each followed by a look at
+ * the interrupt state, put back if it changed.
  */
-#define IRQB_VCASE(name, d, impl)					\
+#define IRQB_VCASE(name, d, impl, maxd)					\
 	case d:								\
-		if (d > name##_max_depth)				\
+		if (d > (maxd))						\
 			break;						\
-		for (k = 0; k < n; k++)					\
-			name##_vop(c, d, impl, vd);			\
+		for (k = 0; k < n; k++) {				\
+			local_save_flags(flags);			\
+			name##_op(c, d, impl, vd);			\
+			if (irqs_disabled() != irqs_disabled_flags(flags)) { \
+				vd->changes++;				\
+				local_irq_restore(flags);		\
+			}						\
+		}							\
 		break
 
-#define IRQB_DEFINE_VOP(name)						\
-static __always_inline void name##_vop(struct irqb_ctx *c, const int d,	\
-				       const unsigned int impl,		\
-				       struct irqb_verdict *vd)		\
+#define IRQB_DEFINE_IMPL(name, sfx, impl, maxd)				\
+IRQB_DEFINE_LOOPS(name, sfx, impl, maxd)				\
+static noinline void name##_verify_##sfx(struct irqb_ctx *c, u32 n,	\
+					 struct irqb_verdict *vd)	\
 {									\
 	unsigned long flags;						\
-									\
-	local_save_flags(flags);					\
-	name##_op(c, d, impl, vd);					\
-	if (irqs_disabled() != irqs_disabled_flags(flags)) {		\
-		vd->changes++;						\
-		local_irq_restore(flags);				\
-	}								\
-}
-
-#define IRQB_DEFINE_VERIFY(name, impl)					\
-static noinline void name##_verify_##impl(struct irqb_ctx *c, u32 n,	\
-					  struct irqb_verdict *vd)	\
-{									\
 	u32 k;								\
 									\
 	switch (c->depth) {						\
-	IRQB_VCASE(name, 1, impl);					\
-	IRQB_VCASE(name, 2, impl);					\
-	IRQB_VCASE(name, 3, impl);					\
-	IRQB_VCASE(name, 4, impl);					\
-	IRQB_VCASE(name, 5, impl);					\
-	IRQB_VCASE(name, 6, impl);					\
-	IRQB_VCASE(name, 7, impl);					\
-	IRQB_VCASE(name, 8, impl);					\
-	IRQB_VCASE(name, 9, impl);					\
-	IRQB_VCASE(name, 10, impl);					\
-	IRQB_VCASE(name, 11, impl);					\
-	IRQB_VCASE(name, 12, impl);					\
-	IRQB_VCASE(name, 13, impl);					\
-	IRQB_VCASE(name, 14, impl);					\
-	IRQB_VCASE(name, 15, impl);					\
-	IRQB_VCASE(name, 16, impl);					\
+	IRQB_VCASE(name, 1, impl, maxd);				\
+	IRQB_VCASE(name, 2, impl, maxd);				\
+	IRQB_VCASE(name, 3, impl, maxd);				\
+	IRQB_VCASE(name, 4, impl, maxd);				\
+	IRQB_VCASE(name, 5, impl, maxd);				\
+	IRQB_VCASE(name, 6, impl, maxd);				\
+	IRQB_VCASE(name, 7, impl, maxd);				\
+	IRQB_VCASE(name, 8, impl, maxd);				\
+	IRQB_VCASE(name, 9, impl, maxd);				\
+	IRQB_VCASE(name, 10, impl, maxd);				\
+	IRQB_VCASE(name, 11, impl, maxd);				\
+	IRQB_VCASE(name, 12, impl, maxd);				\
+	IRQB_VCASE(name, 13, impl, maxd);				\
+	IRQB_VCASE(name, 14, impl, maxd);				\
+	IRQB_VCASE(name, 15, impl, maxd);				\
+	IRQB_VCASE(name, 16, impl, maxd);				\
 	}								\
 }
 
-/* Variants that do not use counted disabling: one loop set. */
-#define IRQB_DEFINE_PLAIN(name)						\
-IRQB_DEFINE_LOOPS(name, 0)						\
-IRQB_DEFINE_VOP(name)							\
-IRQB_DEFINE_VERIFY(name, 0)						\
-static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
-{									\
-	name##_loops_0(c, n, twice);					\
-}									\
-									\
-static void name##_verify(struct irqb_ctx *c, u32 n,			\
-			  struct irqb_verdict *vd)			\
-{									\
-	name##_verify_0(c, n, vd);					\
-}
-
 /*
- * Counted variants: one loop set per implementation (native: only ever run
- * where the kernel has it), and vmlinux's own where it was built with it.
+ * The hazard variant entered "on", with the entry state put back. The
+ * put-back is one out-of-line call, in its loops and in the loop that
+ * times it alone: inlined, local_irq_enable() compiles differently beside
+ * the lock calls than alone (arm64 rematerialises its PMR constant after
+ * every call), and the difference would survive the subtraction.
  */
-static inline irqb_batch_fn irqb_builtin_fn(enum irqb_variant_id id)
+static noinline void irqb_putback(void)
 {
-#ifdef IRQB_HAVE_BUILTIN
-	return irqb_builtin_batch[id];
-#else
-	return NULL;
-#endif
+	local_irq_enable();
 }
 
-#define IRQB_DEFINE_COUNTED(name, id)					\
-IRQB_DEFINE_VOP(name)							\
-IRQB_DEFINE_LOOPS(name, 0)						\
-IRQB_DEFINE_LOOPS(name, 1)						\
-IRQB_DEFINE_LOOPS(name, 2)						\
-IRQB_DEFINE_LOOPS(name, 3)						\
-IRQB_DEFINE_VERIFY(name, 0)						\
-IRQB_DEFINE_VERIFY(name, 1)						\
-IRQB_DEFINE_VERIFY(name, 2)						\
-IRQB_DEFINE_VERIFY(name, 3)						\
-/* native-builtin is verified through the module's native code */	\
-static void name##_verify(struct irqb_ctx *c, u32 n,			\
-			  struct irqb_verdict *vd)			\
-{									\
-	switch (c->impl) {						\
-	case IRQB_IMPL_V73:						\
-		name##_verify_1(c, n, vd);				\
-		break;							\
-	case IRQB_IMPL_TIP:						\
-		name##_verify_2(c, n, vd);				\
-		break;							\
-	case IRQB_IMPL_V1:						\
-		name##_verify_3(c, n, vd);				\
-		break;							\
-	default:							\
-		name##_verify_0(c, n, vd);				\
-	}								\
-}									\
-static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
-{									\
-	irqb_batch_fn fn;						\
-									\
-	switch (c->impl) {						\
-	case IRQB_IMPL_NATIVE:						\
-		fn = name##_loops_0;					\
-		break;							\
-	case IRQB_IMPL_NATIVE_BUILTIN:					\
-		fn = irqb_builtin_fn(id);				\
-		break;							\
-	case IRQB_IMPL_V73:						\
-		fn = name##_loops_1;					\
-		break;							\
-	case IRQB_IMPL_TIP:						\
-		fn = name##_loops_2;					\
-		break;							\
-	default:							\
-		fn = name##_loops_3;					\
-	}								\
-	fn(c, n, twice);						\
-}
-
-/*
- * Counted variants with no model (native_only): the kernel's own code,
- * from the module or from vmlinux; timing.c selects no other impl.
- */
-#define IRQB_DEFINE_NATIVE_ONLY(name, id)				\
-IRQB_DEFINE_VOP(name)							\
-IRQB_DEFINE_LOOPS(name, 0)						\
-IRQB_DEFINE_VERIFY(name, 0)						\
-static void name##_verify(struct irqb_ctx *c, u32 n,			\
-			  struct irqb_verdict *vd)			\
-{									\
-	name##_verify_0(c, n, vd);					\
-}									\
-static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
-{									\
-	if (c->impl == IRQB_IMPL_NATIVE_BUILTIN)			\
-		irqb_builtin_fn(id)(c, n, twice);			\
-	else								\
-		name##_loops_0(c, n, twice);				\
-}
-
-IRQB_DEFINE_PLAIN(irqsave)
-IRQB_DEFINE_PLAIN(raw_irqsave)
-IRQB_DEFINE_PLAIN(irq)
-IRQB_DEFINE_COUNTED(counted, IRQB_V_COUNTED)
-IRQB_DEFINE_COUNTED(counted_hoh, IRQB_V_COUNTED_HOH)
-IRQB_DEFINE_NATIVE_ONLY(raw_counted, IRQB_V_RAW_COUNTED)
-IRQB_DEFINE_NATIVE_ONLY(raw_counted_hoh, IRQB_V_RAW_COUNTED_HOH)
-IRQB_DEFINE_COUNTED(lock_with, IRQB_V_LOCK_WITH)
-IRQB_DEFINE_PLAIN(scoped)
-IRQB_DEFINE_PLAIN(irq_save_only)
-IRQB_DEFINE_COUNTED(interrupt_only, IRQB_V_INTERRUPT_ONLY)
-IRQB_DEFINE_PLAIN(spin_only)
-IRQB_DEFINE_PLAIN(preempt_only)
-IRQB_DEFINE_PLAIN(empty)
-
-/* The hazard variants: entered "on", each op puts interrupts back on. */
-#define IRQB_DEFINE_HAZARD(name)					\
-IRQB_DEFINE_LOOPS(name, 0)						\
-IRQB_DEFINE_LOOPS(name##_pb, 0)						\
-IRQB_DEFINE_VOP(name)							\
-IRQB_DEFINE_VERIFY(name, 0)						\
-static void name##_verify(struct irqb_ctx *c, u32 n,			\
-			  struct irqb_verdict *vd)			\
-{									\
-	name##_verify_0(c, n, vd);					\
-}									\
-static void name##_batch(struct irqb_ctx *c, u32 n, bool twice)	\
-{									\
-	if (c->putback)							\
-		name##_pb_loops_0(c, n, twice);				\
-	else								\
-		name##_loops_0(c, n, twice);				\
-}
-
-IRQB_DEFINE_HAZARD(irqsave_hoh)
-IRQB_DEFINE_HAZARD(raw_irqsave_hoh)
-
-/* The put-back alone, entered "on": what irqsave_hoh_pb_op adds. */
+/* The put-back alone, entered "on": what a hazard op entered on adds. */
 static __always_inline void putback_op(struct irqb_ctx *c, const int depth,
 				       const unsigned int impl,
 				       struct irqb_verdict *vd)
@@ -745,35 +574,116 @@ static __always_inline void putback_op(struct irqb_ctx *c, const int depth,
 	irqb_putback();
 }
 
-IRQB_DEFINE_LOOPS(putback, 0)
+IRQB_DEFINE_LOOPS(putback, native, IRQB_IMPL_NATIVE, IRQB_MAX_DEPTH)
+
 void irqb_putback_batch(struct irqb_ctx *c, u32 n, bool twice)
 {
-	putback_loops_0(c, n, twice);
+	putback_loops_native(c, n, twice);
 }
 
-#define ROW(name, id)							\
-	[IRQB_V_##id] = { .m = IRQB_META_##id, .batch = name##_batch,	\
-			  .verify = name##_verify }
+/*
+ * What each kind of row compiles: its loops and verification for every
+ * impl it has (native only ever runs where the kernel has it; native-
+ * builtin is vmlinux's, verified through the module's native code), and
+ * for a hazard row the loops that put interrupts back on after each op.
+ * A Rust row's functions are the Rust module's (ext.c).
+ */
+#define IRQB_GEN_PLAIN(id, maxd)	IRQB_DEFINE_IMPL(id, native, IRQB_IMPL_NATIVE, maxd)
+#define IRQB_GEN_NATIVE_ONLY		IRQB_GEN_PLAIN
+#define IRQB_GEN_RUST(id, maxd)
+#define IRQB_GEN_HAZARD(id, maxd)					\
+IRQB_DEFINE_IMPL(id, native, IRQB_IMPL_NATIVE, maxd)			\
+static __always_inline void id##_pb_op(struct irqb_ctx *c,		\
+				       const int depth,			\
+				       const unsigned int impl,		\
+				       struct irqb_verdict *vd)		\
+{									\
+	id##_op(c, depth, impl, vd);					\
+	irqb_putback();							\
+}									\
+IRQB_DEFINE_LOOPS(id##_pb, native, IRQB_IMPL_NATIVE, maxd)
+/* every model has its loops: the models are the impls before native-builtin */
+#define IRQB_GEN_COUNTED(id, maxd)					\
+static_assert(IRQB_IMPL_V1 + 1 == IRQB_IMPL_NATIVE_BUILTIN);		\
+IRQB_DEFINE_IMPL(id, native, IRQB_IMPL_NATIVE, maxd)			\
+IRQB_DEFINE_IMPL(id, v73, IRQB_IMPL_V73, maxd)				\
+IRQB_DEFINE_IMPL(id, tip, IRQB_IMPL_TIP, maxd)				\
+IRQB_DEFINE_IMPL(id, v1, IRQB_IMPL_V1, maxd)
 
-const struct irqb_variant irqb_variants[] = {
-	ROW(irqsave, IRQSAVE),
-	ROW(irqsave_hoh, IRQSAVE_HOH),
-	ROW(raw_irqsave, RAW_IRQSAVE),
-	ROW(raw_irqsave_hoh, RAW_IRQSAVE_HOH),
-	ROW(irq, IRQ),
-	ROW(counted, COUNTED),
-	ROW(counted_hoh, COUNTED_HOH),
-	ROW(raw_counted, RAW_COUNTED),
-	ROW(raw_counted_hoh, RAW_COUNTED_HOH),
-	ROW(lock_with, LOCK_WITH),
-	ROW(scoped, SCOPED),
-	ROW(irq_save_only, IRQ_SAVE_ONLY),
-	ROW(interrupt_only, INTERRUPT_ONLY),
-	ROW(spin_only, SPIN_ONLY),
-	ROW(preempt_only, PREEMPT_ONLY),
-	ROW(empty, EMPTY),
+#define IRQB_VARIANT(id, kind, maxd, ...)	IRQB_GEN_##kind(id, maxd)
+#include "variant_rows.h"
+#undef IRQB_VARIANT
+
+/* The functions each kind of row runs with, by impl: dispatch as data. */
+#define IRQB_FNS_PLAIN(id)						\
+	.batch = { [IRQB_IMPL_NATIVE] = id##_loops_native },		\
+	.verify = { [IRQB_IMPL_NATIVE] = id##_verify_native }
+#define IRQB_FNS_HAZARD(id)						\
+	.batch = { [IRQB_IMPL_NATIVE] = id##_loops_native },		\
+	.verify = { [IRQB_IMPL_NATIVE] = id##_verify_native },		\
+	.putback = id##_pb_loops_native
+/* native-builtin: vmlinux's loops, set by irqb_variants_init() */
+#define IRQB_FNS_NATIVE_ONLY(id)					\
+	.batch = { [IRQB_IMPL_NATIVE] = id##_loops_native },		\
+	.verify = { [IRQB_IMPL_NATIVE] = id##_verify_native,		\
+		    [IRQB_IMPL_NATIVE_BUILTIN] = id##_verify_native }
+#define IRQB_FNS_COUNTED(id)						\
+	.batch = { [IRQB_IMPL_NATIVE] = id##_loops_native,		\
+		   [IRQB_IMPL_V73] = id##_loops_v73,			\
+		   [IRQB_IMPL_TIP] = id##_loops_tip,			\
+		   [IRQB_IMPL_V1] = id##_loops_v1 },			\
+	.verify = { [IRQB_IMPL_NATIVE] = id##_verify_native,		\
+		    [IRQB_IMPL_NATIVE_BUILTIN] = id##_verify_native,	\
+		    [IRQB_IMPL_V73] = id##_verify_v73,			\
+		    [IRQB_IMPL_TIP] = id##_verify_tip,			\
+		    [IRQB_IMPL_V1] = id##_verify_v1 }
+/* the Rust module's functions, through ext.c, once it has registered */
+#define IRQB_FNS_RUST(...)						\
+	.verify = { [IRQB_IMPL_NATIVE] = irqb_ext_verify }
+
+struct irqb_variant irqb_variants[IRQB_NR_VARIANTS] = {
+#define IRQB_VARIANT(id, kind, maxd, ...)				\
+	[IRQB_V_##id] = { .m = IRQB_META_ROW(id, kind, maxd, __VA_ARGS__), \
+			  IRQB_FNS_##kind(id) },
+#include "variant_rows.h"
+#undef IRQB_VARIANT
 };
 
-static_assert(ARRAY_SIZE(irqb_variants) == IRQB_NR_VARIANTS);
-const unsigned int irqb_nr_variants = ARRAY_SIZE(irqb_variants);
+/*
+ * What this kernel can run: native code only where it has interrupt_rc.h,
+ * vmlinux's loops where it was built with them, and no model of a
+ * spinlock_t row under PREEMPT_RT (a model masks, then takes an rt_mutex).
+ * Rust rows get their loops when irqbench_rust.ko registers (ext.c).
+ */
+void irqb_variants_init(void)
+{
+	struct irqb_variant *v;
+	unsigned int i, impl;
+
+	for (i = 0; i < IRQB_NR_VARIANTS; i++) {
+		v = &irqb_variants[i];
+		if (!v->m.counted)
+			continue;
+		if (!irqb_have_native() && strcmp(v->m.lang, "rust"))
+			v->batch[IRQB_IMPL_NATIVE] = NULL;
+#ifdef IRQB_HAVE_BUILTIN
+		if (v->m.impls & (1U << IRQB_IMPL_NATIVE_BUILTIN))
+			v->batch[IRQB_IMPL_NATIVE_BUILTIN] = irqb_builtin_loops()[i];
+#endif
+		for (impl = 0; impl < IRQB_NR_IMPLS; impl++)
+			if (irqb_lock_sleeps(&v->m) &&
+			    (IRQB_IMPLS_MODELS & (1U << impl)))
+				v->batch[impl] = NULL;
+	}
+}
+
+int irqb_variant_index(const char *id)
+{
+	int i;
+
+	for (i = 0; i < IRQB_NR_VARIANTS; i++)
+		if (!strcmp(irqb_variants[i].m.id, id))
+			return i;
+	return -1;
+}
 #endif /* IRQB_BUILTIN */

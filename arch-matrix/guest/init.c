@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest's /init: mounts what irqbench needs, loads irqbench.ko, runs
- * the request in /request, prints results, samples, the selftest's KTAP
- * and the kernel log between markers, then reboots (QEMU runs with
+ * The guest's /init: mounts what irqbench needs, loads irqbench.ko (and
+ * irqbench_rust.ko, which registers its rows with it), runs the request in
+ * /request, prints the variant table, results, samples, the selftest's
+ * KTAP and the kernel log between markers, then reboots (QEMU runs with
  * -no-reboot, so it exits). Static C so the initramfs needs no shell.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,100 +183,45 @@ static int annotate(void)
 	return 0;
 }
 
-/* ---- rust (issue 10) */
-/*
- * The Rust module (kmod-bench/rust/) runs at load and logs its records and
- * samples after "irqbench_rust: R " and "S ": copied here into a results
- * and a samples section (no header; the C module's is the header), so the
- * host collects them like the C module's. Its config field must be the
- * config this guest was tagged with.
- */
-static int copy_rust_lines(const char *buf, char kind, const char *config)
+/* Load the module at @path with @params; 0, or a message and -1. */
+static int load(const char *path, const char *params)
 {
-	char tag[24];
-	const char *p = buf, *nl, *at;
-	int n = 0, len;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
-	snprintf(tag, sizeof(tag), "irqbench_rust: %c ", kind);
-	while ((at = strstr(p, tag))) {
-		at += strlen(tag);
-		nl = strchr(at, '\n');
-		len = nl ? (int)(nl - at) : (int)strlen(at);
-		if (kind == 'R' && config[0]) {
-			const char *f = strchr(at, ',');
-
-			f = f ? strchr(f + 1, ',') : NULL;
-			if (!f || strncmp(f + 1, config, strlen(config)) ||
-			    f[1 + strlen(config)] != ',') {
-				printf("init: a Rust record is not for config %s: %.*s\n",
-				       config, len, at);
-				return -1;
-			}
-		}
-		printf("%.*s\n", len, at);
-		n++;
-		p = nl ? nl : at + len;
-	}
-	return n;
+	rc = fd < 0 ? -1 : (int)syscall(SYS_finit_module, fd, params, 0);
+	if (rc)
+		printf("init: loading %s failed: %s\n", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc ? -1 : 0;
 }
 
-static int run_rust(void)
+static int unload(const char *name)
 {
-	static const char * const accels[] = { "kvm", "tcg", "tcg-icount", "bare-metal" };
-	char params[1024], rparams[600], config[40] = "", word[48], accel[16] = "";
-	char *buf, *tok, *save = NULL;
-	int fd, n, i, acc = 3, rc = 0;
-
-	if (access("/irqbench_rust.ko", R_OK))
+	if (!syscall(SYS_delete_module, name, O_NONBLOCK))
 		return 0;
-	module_params(params, sizeof(params));
-	for (tok = strtok_r(params, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!strncmp(tok, "tag_config=", 11))
-			snprintf(config, sizeof(config), "%s", tok + 11);
-		if (!strncmp(tok, "tag_accel=", 10))
-			snprintf(accel, sizeof(accel), "%s", tok + 10);
-	}
-	for (i = 0; i < 4; i++)
-		if (!strcmp(accel, accels[i]))
-			acc = i;
-	slurp("/rust_request", rparams, sizeof(rparams));
-	snprintf(word, sizeof(word), " accel=%d", acc);
-	strncat(rparams, word, sizeof(rparams) - strlen(rparams) - 1);
-	printf("init: rust request: %s\n", rparams);
-	fd = open("/irqbench_rust.ko", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, rparams, 0)) {
-		printf("init: loading irqbench_rust.ko failed: %s\n", strerror(errno));
-		return 6;
-	}
-	close(fd);
-	n = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
-	buf = n > 0 ? calloc((size_t)n + 1, 1) : NULL;
-	if (!buf)
-		return 6;
-	n = klogctl(3, buf, n);		/* SYSLOG_ACTION_READ_ALL */
-	buf[n > 0 ? n : 0] = '\0';
-	mark("BEGIN results");
-	if (copy_rust_lines(buf, 'R', config) <= 0)
-		rc = 6;
-	mark("END results");
-	mark("BEGIN samples");
-	if (copy_rust_lines(buf, 'S', "") <= 0)
-		rc = 6;
-	mark("END samples");
-	free(buf);
-	if (syscall(SYS_delete_module, "irqbench_rust", O_NONBLOCK)) {
-		printf("init: unloading irqbench_rust failed: %s\n", strerror(errno));
-		rc = rc ? rc : 5;
-	}
-	return rc;
+	printf("init: unloading %s failed: %s\n", name, strerror(errno));
+	return -1;
 }
 
-/* ---- end rust */
+/* A debugfs file of the module between markers of its name. */
+static void section(const char *name, const char *file)
+{
+	char begin[64], end[64];
+
+	snprintf(begin, sizeof(begin), "BEGIN %s", name);
+	snprintf(end, sizeof(end), "END %s", name);
+	mark(begin);
+	cat(file);
+	mark(end);
+}
+
 
 int main(void)
 {
 	char params[1024], request[600];
 	int fd, n, rc = 0;
+	bool rust;
 	ssize_t w;
 
 	mount("proc", "/proc", "proc", 0, NULL);
@@ -289,12 +236,14 @@ int main(void)
 	mark("HELLO");
 
 	module_params(params, sizeof(params));
-	fd = open("/irqbench.ko", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, params, 0)) {
-		printf("init: loading irqbench.ko failed: %s\n", strerror(errno));
+	if (load("/irqbench.ko", params))
 		finish(2);
-	}
-	close(fd);
+	/* the Rust rows' functions, registered with irqbench.ko */
+	rust = !access("/irqbench_rust.ko", R_OK);
+	if (rust && load("/irqbench_rust.ko", ""))
+		finish(6);
+	/* the table this kernel runs: the host derives its lists from it */
+	section("variants", DBG "variants");
 
 	if (!access("/annotate", R_OK))
 		rc = annotate();
@@ -310,26 +259,20 @@ int main(void)
 		if (fd >= 0)
 			close(fd);
 		if (!rc) {
-			mark("BEGIN results");
-			cat(DBG "results");
-			mark("END results");
-			mark("BEGIN samples");
-			cat(DBG "samples");
-			mark("END samples");
+			section("results", DBG "results");
+			section("samples", DBG "samples");
 		}
 	}
+	/* the selftest unloads and reloads irqbench.ko: nothing may hold it */
+	if (rust && unload("irqbench_rust") && !rc)
+		rc = 5;
 	n = run_kselftest_tree();
 	if (n < 0)
 		n = run_selftest("/irqbench_selftest");
 	if (n && !rc)
 		rc = 4;
-	if (syscall(SYS_delete_module, "irqbench", O_NONBLOCK)) {
-		printf("init: unloading irqbench failed: %s\n", strerror(errno));
-		rc = rc ? rc : 5;
-	}
-	n = run_rust();
-	if (n && !rc)
-		rc = n;
+	if (unload("irqbench") && !rc)
+		rc = 5;
 	dump_kernel_log();
 	finish(rc);
 	return 0;

@@ -80,7 +80,7 @@ int main(void)
 			 "defaults round-trip\n");
 	ret = parse_str(full, &r, err);
 	ksft_test_result(!ret && !r.all_variants &&
-			 r.variants == (BIT(IRQB_V_IRQSAVE) | BIT(IRQB_V_COUNTED)) &&
+			 r.variants == (BIT(IRQB_V_irqsave) | BIT(IRQB_V_counted)) &&
 			 r.depths == (BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(8)) &&
 			 r.states == IRQB_STATE_OFF && r.samples == 7 && r.cpu == 3 &&
 			 r.models == (BIT(IRQB_MODEL_TIP) | BIT(IRQB_MODEL_V1)) &&

@@ -3,7 +3,7 @@
 #ifndef IRQB_TEST_TABLE_H
 #define IRQB_TEST_TABLE_H
 
-#include "variant_meta.h"
+#include "variants.h"
 
 static const struct irqb_table test_table = {
 	.rows = irqb_variant_meta,

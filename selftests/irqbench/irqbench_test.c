@@ -94,78 +94,156 @@ static int request(const char *req, size_t len)
 
 struct variant {
 	char id[32];
+	char lang[8];
 	char lock[16];		/* what it takes here: spinlock_t, rt_mutex, ... */
-	int lo, hi;
-	bool on, off, offraw, counted, native, models;
+	char impls[96];		/* the impls that run it here, comma-separated */
+	int lo, hi, nimpls;
+	bool on, off, offraw, counted, native;
 	bool hazard;		/* may leave interrupts on: the thread's bug */
 };
 
 static struct variant variants[32];
 static int nvariants;
 
-/* Whether the comma-separated @list names @state exactly. */
-static bool has_state(const char *list, const char *state)
+/* Whether the comma-separated @list names @item exactly. */
+static bool has_item(const char *list, const char *item)
 {
-	size_t n = strlen(state);
+	size_t n = strlen(item);
 	const char *p;
 
 	for (p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, state, n) && (p[n] == ',' || p[n] == '\0'))
+		if (!strncmp(p, item, n) && (p[n] == ',' || p[n] == '\0'))
 			return true;
 	return false;
 }
 
+#define MAXF 64
+
+/* Split @line at @sep into at most MAXF fields; how many. */
+static int split_at(char *line, char **f, char sep)
+{
+	int n = 0;
+	char *p = line;
+
+	while (n < MAXF) {
+		f[n++] = p;
+		p = strchr(p, sep);
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+/* The index of @name among @n header fields, -1 if absent. */
+static int column(char **hdr, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(hdr[i], name))
+			return i;
+	return -1;
+}
+
+/* The variants table, its columns found by name in its header line. */
 static int load_variants(void)
 {
-	char *text = slurp(DBG "variants"), *line, *save = NULL;
-	char states[16], counted[16], hazard[8];
+	static const char * const want[] = {
+		"id", "lang", "depths", "states", "impls", "counted", "hazard", "lock",
+	};
+	char *text = slurp(DBG "variants"), *line, *save = NULL, *hdr[MAXF], *f[MAXF];
+	int c[ARRAY_SIZE(want)], nh = 0, i;
 	struct variant *v;
 
 	if (!text)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "id\t", 3) || nvariants == 32)
+		if (!nh) {
+			nh = split_at(line, hdr, '\t');
+			for (i = 0; i < (int)ARRAY_SIZE(want); i++) {
+				c[i] = column(hdr, nh, want[i]);
+				if (c[i] < 0)
+					return -1;
+			}
+			continue;
+		}
+		if (nvariants == 32 || split_at(line, f, '\t') != nh)
 			continue;
 		v = &variants[nvariants];
-		if (sscanf(line, "%31[^\t]\t%d-%d\t%15[^\t]\t%15[^\t]\t%15[^\t]\t%7[^\t]",
-			   v->id, &v->lo, &v->hi, states, counted, v->lock, hazard) != 7)
+		snprintf(v->id, sizeof(v->id), "%s", f[c[0]]);
+		snprintf(v->lang, sizeof(v->lang), "%s", f[c[1]]);
+		if (sscanf(f[c[2]], "%d-%d", &v->lo, &v->hi) != 2)
 			continue;
-		v->hazard = !strcmp(hazard, "yes");
-		v->on = has_state(states, "on");
-		v->off = has_state(states, "off");
-		v->offraw = has_state(states, "off-raw");
-		/* native: the kernel's own and the models; native-only: no model */
-		v->counted = strcmp(counted, "-") != 0;
-		v->native = !strncmp(counted, "native", 6);
-		v->models = !strcmp(counted, "native") || !strcmp(counted, "emulated");
+		v->on = has_item(f[c[3]], "on");
+		v->off = has_item(f[c[3]], "off");
+		v->offraw = has_item(f[c[3]], "off-raw");
+		snprintf(v->impls, sizeof(v->impls), "%s", strcmp(f[c[4]], "-") ? f[c[4]] : "");
+		v->nimpls = v->impls[0] ? 1 : 0;
+		for (i = 0; v->impls[i]; i++)
+			v->nimpls += v->impls[i] == ',';
+		v->native = has_item(v->impls, "native");
+		v->counted = !strcmp(f[c[5]], "yes");
+		v->hazard = !strcmp(f[c[6]], "yes");
+		snprintf(v->lock, sizeof(v->lock), "%s", f[c[7]]);
 		nvariants++;
 	}
 	free(text);
 	return nvariants ? 0 : -1;
 }
 
-#define NFIELDS 31
+/*
+ * The record fields the checks read, found by name in the CSV header (the
+ * module writes the fields schema/record.tsv declares, in its order).
+ */
 enum {
-	F_ARCH, F_KERNEL, F_CONFIG, F_ACCEL, F_CPU, F_VARIANT, F_IMPL, F_DEPTH,
-	F_STATE, F_BATCH, F_SAMPLES, F_UNIT, F_P50, F_MEAN, F_MIN, F_P90, F_P99,
-	F_MAX, F_STDDEV, F_CILO, F_CIHI, F_LEAKS, F_VOPS, F_CHANGES, F_TICKS,
-	F_COUNTER, F_EXPOSED, F_CYCLES, F_LANG, F_IRQ_MASK,
-	F_LOCK_TYPE,
+	F_ARCH, F_KERNEL, F_CPU, F_VARIANT, F_IMPL, F_DEPTH, F_STATE, F_BATCH,
+	F_SAMPLES, F_UNIT, F_P50, F_MEAN, F_MIN, F_P90, F_P99, F_MAX, F_STDDEV,
+	F_CILO, F_CIHI, F_LEAKS, F_VOPS, F_CHANGES, F_LANG, F_IRQ_MASK,
+	F_LOCK_TYPE, NR_F,
 };
 
-static int split(char *line, char **f)
-{
-	int n = 0;
-	char *p = line;
+static const char * const fname[NR_F] = {
+	"arch", "kernel", "cpu_model", "variant", "impl", "depth", "irq_state",
+	"batch_ops", "samples", "unit", "p50", "mean", "min", "p90", "p99", "max",
+	"stddev", "ci95_lo", "ci95_hi", "irq_leaks", "verify_ops",
+	"irq_state_changes", "lang", "irq_mask", "lock_type",
+};
 
-	while (n < NFIELDS + 1) {
-		f[n++] = p;
-		p = strchr(p, ',');
-		if (!p)
-			break;
-		*p++ = '\0';
+/* A record's fields by F_*: filled from one CSV line after its header. */
+struct rec {
+	char *f[MAXF];
+	char *v[NR_F];
+};
+
+static int nfields;		/* the header's field count */
+static int fidx[NR_F];
+
+/* The CSV header: 0, or -1 when a field the checks read is missing. */
+static int parse_header(char *line)
+{
+	char *hdr[MAXF];
+	int i;
+
+	nfields = split_at(line, hdr, ',');
+	for (i = 0; i < NR_F; i++) {
+		fidx[i] = column(hdr, nfields, fname[i]);
+		if (fidx[i] < 0)
+			return -1;
 	}
-	return n;
+	return 0;
+}
+
+/* One CSV record: 0, or -1 when it has not the header's field count. */
+static int split(char *line, struct rec *r)
+{
+	int i;
+
+	if (split_at(line, r->f, ',') != nfields)
+		return -1;
+	for (i = 0; i < NR_F; i++)
+		r->v[i] = r->f[fidx[i]];
+	return 0;
 }
 
 /* Every check on one record; a reason for the first failure, or NULL. */
@@ -196,10 +274,10 @@ static const char *check_record(char **f, const struct variant *v)
 		return "interrupts were found on while a lock was held";
 	if (!hazard && atoi(f[F_CHANGES]) != 0)
 		return "the interrupt state changed across an operation";
-	if (v->counted && !v->native && !strncmp(f[F_IMPL], "native", 6))
-		return "impl=native on a kernel without interrupt_rc.h";
-	if (strcmp(f[F_LANG], "c"))
-		return "lang is not c";
+	if (!has_item(v->impls, f[F_IMPL]))
+		return "an impl the variants table does not list here";
+	if (strcmp(f[F_LANG], v->lang))
+		return "lang differs from the variants table's";
 	if (!f[F_IRQ_MASK][0])
 		return "irq_mask is empty";
 	if (strcmp(f[F_LOCK_TYPE], v->lock))
@@ -207,8 +285,6 @@ static const char *check_record(char **f, const struct variant *v)
 	if (strcmp(f[F_LOCK_TYPE], "spinlock_t") && strcmp(f[F_LOCK_TYPE], "rt_mutex") &&
 	    strcmp(f[F_LOCK_TYPE], "raw_spinlock_t") && strcmp(f[F_LOCK_TYPE], "none"))
 		return "unknown lock_type";
-	if (!v->counted && strcmp(f[F_IMPL], "native"))
-		return "a non-counted variant claims an emulated impl";
 	return NULL;
 }
 
@@ -245,7 +321,7 @@ static const char *json_differs(struct json_object *val, const char *text)
 static void check_json(const char *id, const char *csv, int records)
 {
 	char *json = slurp(DBG "results.json"), *text = csv ? strdup(csv) : NULL;
-	char *line, *save = NULL, *hdr[NFIELDS + 1], *f[NFIELDS + 1], why[200] = "";
+	char *line, *save = NULL, *hdr[MAXF], *f[MAXF], why[200] = "";
 	struct json_object *root = json ? json_tokener_parse(json) : NULL, *obj, *val;
 	const char *d;
 	int n = 0, nh = 0, i;
@@ -255,11 +331,12 @@ static void check_json(const char *id, const char *csv, int records)
 	for (line = text && !why[0] ? strtok_r(text, "\n", &save) : NULL; line && !why[0];
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "arch,", 5)) {
-			nh = split(line, hdr);
+			nh = split_at(line, hdr, ',');
 			continue;
 		}
 		obj = json_object_array_get_idx(root, n++);
-		if (split(line, f) != nh || !obj || !json_object_is_type(obj, json_type_object) ||
+		if (split_at(line, f, ',') != nh || !obj ||
+		    !json_object_is_type(obj, json_type_object) ||
 		    json_object_object_length(obj) != nh) {
 			snprintf(why, sizeof(why), "object %d lacks the CSV's %d fields",
 				 n - 1, nh);
@@ -388,13 +465,15 @@ static const char *stats_differ(char **f, const char *line, int *spread)
 static void check_stats(const char *id, const char *csv)
 {
 	char *text = csv ? strdup(csv) : NULL, *samples = slurp(DBG "samples");
-	char *line, *save = NULL, *f[NFIELDS + 1], key[128], why[200] = "";
+	char *line, *save = NULL, **f, key[128], why[200] = "";
 	const char *at, *d;
 	int n = 0, spread = 0;
+	struct rec r;
 
+	f = r.v;
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !why[0];
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "arch,", 5) || split(line, f) != NFIELDS)
+		if (!strncmp(line, "arch,", 5) || split(line, &r))
 			continue;
 		snprintf(key, sizeof(key), "\n%s,%s,%s,%s,", f[F_VARIANT], f[F_IMPL],
 			 f[F_DEPTH], f[F_STATE]);
@@ -412,27 +491,25 @@ static void check_stats(const char *id, const char *csv)
 	free(text);
 }
 
-/* Models, native where the kernel has it, and vmlinux's copy if seen. */
-static int count_impls(const struct variant *v, bool builtin)
-{
-	return v->counted ? 3 * v->models + v->native + (v->native && builtin) : 1;
-}
-
 static void test_variant(const struct variant *v, int *impl_native)
 {
 	static const int depths[] = { 1, 2, 4, 8 };
-	char req[2048], dlist[32] = "", *text, *csv, *line, *save = NULL, *f[NFIELDS + 1];
+	char req[2048], dlist[32] = "", *text, *csv, *line, *save = NULL, **f;
 	const char *why;
 	int i, nd = 0, ns = v->on + v->off + v->offraw, got = 0, err, bad = 0;
 	char states[32], first_bad[160] = "";
-	bool builtin = false;
+	struct rec r;
 
-	/* native-only without interrupt_rc.h, or masking then an rt_mutex */
-	if (!ns || (v->counted && !v->native && !v->models)) {
+	/*
+	 * Native-only without interrupt_rc.h, masking then an rt_mutex, a Rust
+	 * row with no Rust module loaded: the variants table says "-".
+	 */
+	if (!ns || !v->nimpls) {
 		record(2, "run %s: it does not run here (%s, %s)", v->id, v->lock,
-		       ns ? "no native counted code and no model of it" : "no entry state");
+		       ns ? "no implementation of it here" : "no entry state");
 		return;
 	}
+	f = r.v;
 	for (i = 0; i < 4; i++) {
 		if (depths[i] < v->lo || depths[i] > v->hi)
 			continue;
@@ -443,7 +520,7 @@ static void test_variant(const struct variant *v, int *impl_native)
 	snprintf(states, sizeof(states), "%s%s%s", v->on ? "on," : "",
 		 v->off ? "off," : "", v->offraw ? "off-raw," : "");
 	states[strlen(states) - 1] = '\0';
-	snprintf(req, sizeof(req), "variants=%s depths=%s states=%s samples=%d %s",
+	snprintf(req, sizeof(req), "variants=%.31s depths=%s states=%s samples=%d %s",
 		 v->id, dlist, states, SAMPLES, MODELS);
 	err = request(req, strlen(req));
 	if (err) {
@@ -454,9 +531,17 @@ static void test_variant(const struct variant *v, int *impl_native)
 	csv = text ? strdup(text) : NULL;
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "arch,", 5))
+		if (!strncmp(line, "arch,", 5)) {
+			if (parse_header(line) && !bad++)
+				snprintf(first_bad, sizeof(first_bad),
+					 "the CSV header lacks a field the checks read");
 			continue;
-		if (split(line, f) != NFIELDS) {
+		}
+		if (bad && !got) {
+			bad++;
+			continue;
+		}
+		if (split(line, &r)) {
 			bad++;
 			if (!first_bad[0])
 				snprintf(first_bad, sizeof(first_bad),
@@ -470,8 +555,6 @@ static void test_variant(const struct variant *v, int *impl_native)
 				 f[F_IMPL], f[F_DEPTH], f[F_STATE], why);
 		if (!strcmp(f[F_IMPL], "native") && v->counted)
 			*impl_native = 1;
-		if (!strcmp(f[F_IMPL], "native-builtin"))
-			builtin = true;
 	}
 	free(text);
 	/* one test for all of a variant's records, naming the first bad one */
@@ -480,9 +563,9 @@ static void test_variant(const struct variant *v, int *impl_native)
 	check_json(v->id, csv, got);
 	check_stats(v->id, csv);
 	free(csv);
-	record(got == nd * ns * count_impls(v, builtin) ? 0 : 1,
+	record(got == nd * ns * v->nimpls ? 0 : 1,
 	       "run %s gives one record per impl, depth and state (%d of %d)",
-	       v->id, got, nd * ns * count_impls(v, builtin));
+	       v->id, got, nd * ns * v->nimpls);
 }
 
 /* Known-bad requests: each must fail with EINVAL and change nothing. */
@@ -915,7 +998,7 @@ int main(void)
 	test_reload(ko);
 	for (i = 0; i < nvariants; i++) {
 		test_variant(&variants[i], &native);
-		if (variants[i].counted && variants[i].native)
+		if (variants[i].counted && variants[i].native && !strcmp(variants[i].lang, "c"))
 			counted_native = 1;
 	}
 	/*
