@@ -2,17 +2,10 @@
 # lock primitives, and turn the records into decisions and pictures.
 # `make help` lists the targets and variables.
 
-ARCHS ?= x86_64 arm64
-KERNELS ?= 7.3
-CONFIGS ?= default
-ACCEL ?= auto
-REQUEST ?= variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu
-MATRIX_KERNELS ?= 6.1 6.12 7.3
-MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi rt
+include defaults.mk
 FUZZ_SECONDS ?= 30
 BASE ?=
 NEW ?=
-REPEAT ?= 1
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM

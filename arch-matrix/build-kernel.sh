@@ -32,9 +32,8 @@ for part in "${parts[@]}"; do
 		frags+=("$cfgdir/$part-$arch.config")
 	fi
 done
-if config_has "$config" pseudo-nmi && [ "$arch" != arm64 ]; then
-	die "config pseudo-nmi is arm64 only"
-fi
+# the fragments' own constraints (arches, kernels), as the cell generator reads them
+irqpy cells cell "$arch" "$kernel" "$config" || exit 1
 
 # One kernel build at a time on this machine (2 cores), and no run reads a
 # build directory or the builtin copy while another writes it. run-cell.sh
@@ -67,7 +66,7 @@ builtin_tree() {
 	fi
 	mkdir -p "$dst/kernel/irqbench"
 	for f in "$IRQBENCH_ROOT/arch-matrix/builtin/Makefile" \
-		"$IRQBENCH_ROOT"/kmod-bench/{variants.c,counted.h,irqbench.h,request.h,stats.h,variant_meta.h,irqb_compat.h}; do
+		"$IRQBENCH_ROOT"/kmod-bench/{variants.c,variant_rows.h,counted.h,irqbench.h,request.h,stats.h,variants.h,irqb_compat.h}; do
 		cmp -s "$f" "$dst/kernel/irqbench/${f##*/}" || cp "$f" "$dst/kernel/irqbench/"
 	done
 	echo "$dst"
@@ -80,15 +79,14 @@ if [ -f "$src/include/linux/interrupt_rc.h" ]; then
 	builtin_hash=$(cat "$src"/kernel/irqbench/* | sha256sum | cut -c1-16)
 fi
 
-# ---- toolchain (issue 10): LLVM=1 and Rust configs build with clang, in
+# The toolchain: LLVM=1 and Rust configs build with clang, in
 # the pinned trixie root unless the host's own tools suffice (rustavailable)
 llvm=${LLVM:-}
-rust=0
-case $config in rust | rust-*) llvm=1 rust=1 ;; esac
-case $llvm in "" | 1) ;; *) die "LLVM must be 1 or unset, not '$llvm'" ;; esac
-if [ "$rust" = 1 ] && ! kernel_at_least "$(kernel_version "$src")" 7.3; then
-	die "config $config needs kernel 7.3 or newer (SpinLockIrq, lock_with, LocalInterruptDisabled), not $kernel"
+# a Rust config ("# needs: rust" in its fragment) builds with clang
+if irqpy cells rust "$config"; then
+	llvm=1
 fi
+case $llvm in "" | 1) ;; *) die "LLVM must be 1 or unset, not '$llvm'" ;; esac
 run=()
 toolchain=host
 if [ "$llvm" = 1 ] && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" needed "$src"; then
@@ -103,7 +101,6 @@ else
 	makeargs+=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
 	cc_version=$("${cross}gcc" --version | head -n 1)
 fi
-# ---- end toolchain
 
 # Only what reaches the build is hashed: the options and the "# optional:"
 # lines, not the comments and constraint headers around them.

@@ -1,13 +1,15 @@
 #!/bin/bash
-# Installs what irqbench needs from Debian's packages, only what is missing:
-# quiet and quick when everything is there.
+# deps.sh [ARCH...]: installs what irqbench needs from Debian's packages,
+# only what is missing (quiet and quick when everything is there): the
+# host's tools and, per ARCH (default: defaults.mk's ARCHS; "all" for every
+# row of arches.tsv), its cross compiler, C library and QEMU.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(
 	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
-	dwarves ccache python3 python3-scipy git
+	dwarves ccache python3 python3-scipy python3-jsonschema python3-psycopg2 git
 	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap busybox-static rsync
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
@@ -16,7 +18,11 @@ PKGS=(
 # selftest links statically (a foreign multiarch package, pkg:debarch): its
 # row of arches.tsv
 FOREIGN=()
-for a in $(arch_names); do
+wanted=("$@")
+if [ ${#wanted[@]} = 0 ]; then
+	read -r -a wanted <<<"$(irqpy cells arches)"
+fi
+for a in $(arch_expand "${wanted[*]}"); do
 	for p in $(arch_field "$a" packages); do
 		PKGS+=("$p")
 		case $p in *:*) FOREIGN+=("${p#*:}") ;; esac

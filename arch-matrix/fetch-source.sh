@@ -1,7 +1,7 @@
 #!/bin/bash
 # fetch-source.sh VERSION: prints the path of an extracted kernel tree for
-# VERSION (6.1, 6.12 or 7.3), extracting it once into the cache.
-# 6.1 comes from this release's linux-source-6.1; newer ones are fetched
+# VERSION (a row of arch-matrix/kernels.tsv), extracting it once into the
+# cache. 6.1 comes from this release's linux-source-6.1; newer ones are fetched
 # with apt-get download through a private sources list whose URIs are
 # copied from the machine's own apt configuration.
 set -euo pipefail
@@ -9,12 +9,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ver=${1:?usage: fetch-source.sh VERSION}
-case $ver in
-6.1) suites="" ;;
-6.12) suites="trixie" ;;
-7.3) suites="experimental sid" ;;
-*) die "no Debian source package known for kernel $ver (6.1, 6.12, 7.3; or set KSRC)" ;;
-esac
+# the suites that carry it: its row of arch-matrix/kernels.tsv
+suites=$(awk -F'\t' -v v="$ver" '!/^#/ && $1 == v { print $2; found = 1 } END { exit !found }' \
+	"$IRQBENCH_ROOT/arch-matrix/kernels.tsv") ||
+	die "no Debian source package known for kernel $ver ($(awk -F'\t' '!/^#/ && NF { print $1 }' \
+		"$IRQBENCH_ROOT/arch-matrix/kernels.tsv" | paste -sd ' '); or set KSRC)"
+[ "$suites" != - ] || suites=""
 
 src=$IRQBENCH_CACHE/src/linux-source-$ver
 if [ -f "$src/.irqbench-extracted" ]; then

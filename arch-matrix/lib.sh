@@ -15,15 +15,23 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$IRQBENCH_CACHE} CCACHE_NOHASHDIR=1
 IRQBENCH_WORK=${IRQBENCH_WORK:-$IRQBENCH_CACHE}
 export IRQBENCH_WORK
 
+# irqpy MODULE ARGS...: a step of the host tooling (irqbench/MODULE.py),
+# with Debian's Python (its scipy, jsonschema, psycopg2).
+irqpy() {
+	PYTHONPATH="$IRQBENCH_ROOT${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -m "irqbench.$1" "${@:2}"
+}
+
+# irqbench_env: REQUEST, ACCEL and REPEAT as the environment sets them, else
+# as defaults.mk does (their one home), checked by the cell generator.
+irqbench_env() {
+	local vars
+	vars=$(irqpy cells env) || exit 3
+	eval "$vars"
+}
+
 die() {
 	echo "irqbench: error: $*" >&2
 	exit 1
-}
-
-# config_has CONFIG NAME: a cell's config is one fragment of configs/ or
-# several joined by '+' (rt+debug: merged in that order); does it hold NAME?
-config_has() {
-	[[ "+$1+" == *"+$2+"* ]]
 }
 
 # progress CELL STEP START_SECONDS MESSAGE: one line per cell and step.
@@ -61,7 +69,7 @@ run_logged() {
 	fi
 }
 
-# ---- arches table (issue 13): every per-arch fact is a column of
+# The arches table: every per-arch fact is a column of
 # arch-matrix/arches.tsv; a new arch is one row there plus configs/<arch>.config.
 IRQBENCH_ARCHES=$IRQBENCH_ROOT/arch-matrix/arches.tsv
 
@@ -98,7 +106,6 @@ arch_expand() {
 arch_cross() { arch_field "$1" cross; }
 arch_qemu() { arch_field "$1" qemu; }
 arch_image() { arch_field "$1" image; }
-# ---- end arches table
 
 # arch_busybox ARCH: a static busybox for the guest (the in-tree kselftest's
 # shell): Debian's busybox-static, which exists for the host's arch only.
@@ -148,8 +155,7 @@ tree_identity() {
 	fi
 }
 
-# ---- machine archive (issue 10): shared by fetch-source.sh and toolchain-root.sh
-# The first Debian archive URI (and its key) of the machine's apt sources.
+# machine_archive: the first Debian archive URI (and its key) of the machine's apt sources.
 machine_archive() {
 	local f
 	for f in /etc/apt/sources.list.d/*.sources; do
@@ -168,16 +174,6 @@ machine_archive() {
 			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list
 	fi
 }
-# ---- end machine archive
-
-# ---- toolchain helpers (issue 10)
-# kernel_at_least VERSION MIN: VERSION (7.3.0-rc7) is series MIN (7.3) or newer.
-kernel_at_least() {
-	local series
-	series=$(echo "$1" | cut -d. -f1-2 | sed 's/-.*//')
-	[ "$(printf '%s\n' "$2" "$series" | sort -V | head -n 1)" = "$2" ]
-}
-
 # in_build_env KBUILD_DIR CMD...: CMD where that kernel was built: in the
 # toolchain root when build-kernel.sh used it (its host programs, such as
 # gen_init_cpio, are linked against the root's C library), else here.
@@ -190,26 +186,3 @@ in_build_env() {
 		"$@"
 	fi
 }
-
-# rust_params REQUEST: the Rust module's parameters from a C module request:
-# samples=, window_us= as they are, depths= (1-4,8) as a bit mask. The
-# variants, states and models of the request are the C module's.
-rust_params() {
-	local w out="" mask=0 part a b d parts
-	for w in $1; do
-		case $w in
-		samples=* | window_us=*) out="$out $w" ;;
-		depths=*)
-			IFS=, read -ra parts <<<"${w#depths=}"
-			for part in "${parts[@]}"; do
-				a=${part%-*} b=${part#*-}
-				[[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]] || return 1
-				for ((d = a; d <= b && d <= 16; d++)); do mask=$((mask | (1 << d))); done
-			done
-			out="$out depths=$mask"
-			;;
-		esac
-	done
-	echo "${out# }"
-}
-# ---- end toolchain helpers

@@ -1,10 +1,12 @@
 #!/bin/bash
 # run-cell.sh ARCH KERNEL CONFIG ACCEL OUT_DIR: one matrix cell. Builds the
-# kernel, irqbench.ko and the selftest, boots the guest with REQUEST and
-# leaves in OUT_DIR: CELL.csv, CELL.json, CELL.ktap, CELL.console.log and
-# CELL.meta (what run.json needs). ACCEL may be auto. REPEAT=N boots the
-# guest N times (the boot is the unit of replication for ns figures):
-# CELL.boot<i>.console.log each, merged into one CSV/JSON with a boot field.
+# kernel, irqbench.ko (and on Rust configs irqbench_rust.ko) and the
+# selftest, boots the guest with REQUEST and leaves in OUT_DIR:
+# CELL.csv.gz (the records, irqbench/runfiles.py), CELL.variants.tsv,
+# CELL.ktap, CELL.console.log.gz and CELL.meta (what run.json needs).
+# ACCEL may be auto. REPEAT=N boots the guest N times (the boot is the unit
+# of replication for ns figures), CELL.boot<i>.console.log.gz each, merged
+# into one records file with a boot field.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -14,10 +16,10 @@ kernel=${2:?}
 config=${3:?}
 accel=${4:?}
 out=${5:?}
-request=${REQUEST-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
+irqbench_env
+request=${REQUEST:?}
 cell=$arch-$kernel-$config
-repeat=${REPEAT:-1}
-[[ $repeat =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive integer, not '$repeat'"
+repeat=${REPEAT:?}
 here=$IRQBENCH_ROOT/arch-matrix
 mkdir -p "$out"
 work=$IRQBENCH_WORK/work/$cell
@@ -56,17 +58,13 @@ intree)
 0) ;;
 *) die "SELFTEST must be 1, 0 or intree, not '$SELFTEST'" ;;
 esac
-# ---- rust (issue 10): on Rust configs the Rust module runs after the C one
-unset RUST_KO RUST_PARAMS
-case $config in
-rust | rust-*)
-	RUST_KO=$("$here/build-rust-module.sh" "$arch" "$bdir" "$work/rust-module") ||
+# Rust configs: the Rust module registers its rows with irqbench.ko
+unset RUST_KO
+if irqpy cells rust "$config"; then
+	RUST_KO=$("$here/build-rust-module.sh" "$arch" "$bdir" "$work/module" "$work/rust-module") ||
 		die "$cell: Rust module build failed"
-	RUST_PARAMS=$(rust_params "$request") || die "$cell: REQUEST has nothing the Rust module can take"
-	export RUST_KO RUST_PARAMS
-	;;
-esac
-# ---- end rust
+	export RUST_KO
+fi
 "$here/build-initramfs.sh" "$arch" "$bdir" "$ko" "$request" "$work/initramfs.cpio" "$selftest"
 image=$priv/$(basename "$(arch_image "$arch")")
 cp "$ko" "$priv/irqbench.ko"
@@ -83,7 +81,9 @@ fi
 
 t=$(date +%s)
 extra=("irqbench.tag_config=$config" "irqbench.tag_accel=$accel")
-config_has "$config" pseudo-nmi && extra+=(irqchip.gicv3_pseudo_nmi=1)
+# what the config's fragments add to the command line ("# boot:")
+read -r -a boot_words <<<"$(irqpy cells boot "$config")"
+extra+=("${boot_words[@]}")
 logs=()
 for ((i = 0; i < repeat; i++)); do
 	log=$out/$cell.console.log
@@ -92,7 +92,7 @@ for ((i = 0; i < repeat; i++)); do
 	starting "$cell" boot "$accel, boot $((i + 1)) of $repeat (console: $log)"
 	if ! "$here/boot.sh" "$arch" "$image" "$priv/initramfs.cpio" "$accel" "$log" "${extra[@]}"; then
 		# keep what the guest did report (the selftest's KTAP names the failures)
-		/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "${logs[@]}" "$out/$cell" >/dev/null 2>&1 || true
+		irqpy collect "${logs[@]}" "$out/$cell" >/dev/null 2>&1 || true
 		die "$cell: guest run failed (console: $log)"
 	fi
 done
@@ -100,7 +100,8 @@ log=${logs[0]}
 progress "$cell" boot "$t" "$accel x$repeat"
 
 t=$(date +%s)
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "${logs[@]}" "$out/$cell" || die "$cell: collection failed"
+n=$(irqpy collect "${logs[@]}" "$out/$cell") ||
+	die "$cell: collection failed"
 src=$(cat "$bdir/.irqbench-src")
 qemu=$(arch_qemu "$arch")
 {
@@ -127,17 +128,18 @@ qemu=$(arch_qemu "$arch")
 	echo "qemu_cmdline=$(cat "$log.cmd")"
 	echo "request=$request"
 } >"$out/$cell.meta"
-n=$(($(wc -l <"$out/$cell.csv" 2>/dev/null || echo 1) - 1))
+# the console is build output: kept compressed beside the records, not in git
+gzip -f -n "${logs[@]}"
 progress "$cell" collect "$t" "$n records"
 # The records' own checks: said here, counted as tests by make check, and
-# named first in RESULTS.md; the records are kept (they are what was measured).
-if ! checks=$(/usr/bin/python3 "$IRQBENCH_ROOT/scripts/check_records.py" "$out/$cell.json"); then
-	echo "irqbench: $cell: its records fail scripts/check_records.py:" \
-		"$(grep '^not ok' <<<"$checks" | sed 's/^not ok [0-9]* //' | paste -sd ';')" >&2
-	# except the masking one, which fails the cell: a pseudo-NMI kernel that
-	# ignored irqchip.gicv3_pseudo_nmi=1 masks through DAIF, and its figures
-	# would pass for PMR's
-	if grep -q '^not ok [0-9]* interrupts were masked' <<<"$checks"; then
-		die "$cell: $(grep -m1 '^not ok [0-9]* interrupts were masked' <<<"$checks" | sed 's/^not ok [0-9]* //') (console: $log)"
-	fi
+# named in RESULTS.md; the records are kept (they are what was measured),
+# unless a check says they measured something else (exit 2: a pseudo-NMI
+# kernel that ignored irqchip.gicv3_pseudo_nmi=1 masks through DAIF, and
+# its figures would pass for PMR's): that fails the cell.
+rc=0
+checks=$(irqpy checks "$out/$cell") || rc=$?
+if [ "$rc" != 0 ]; then
+	echo "irqbench: $cell: its records fail their checks (irqbench/checks.py):" \
+		"$(sed -n 's/^not ok [0-9]* //p' <<<"$checks" | paste -sd ';')" >&2
+	[ "$rc" != 2 ] || die "$cell: records that measured another mechanism (console: $log.gz)"
 fi

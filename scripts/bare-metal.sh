@@ -7,7 +7,8 @@ set -euo pipefail
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 ko=${1:?usage: bare-metal.sh path/to/irqbench.ko}
-request=${REQUEST:-variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu}
+irqbench_env
+request=${REQUEST:?}
 dbg=/sys/kernel/debug/irqbench
 [ "$(id -u)" = 0 ] || die "bare-metal runs need root (insmod, debugfs)"
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
@@ -42,7 +43,7 @@ log=$dir/$cell.console.log
 	echo "accel=bare-metal"
 	echo "request=$request"
 } >"$dir/$cell.meta"
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/runmeta.py" "$dir" "$run_id" "$commit"
+irqpy runmeta "$dir" "$run_id" "$commit"
 mv "$dir" "$IRQBENCH_ROOT/results/$run_id"
 ln -sfn "$run_id" "$IRQBENCH_ROOT/results/latest"
 echo "results/$run_id"

@@ -12,7 +12,8 @@ out=$IRQBENCH_ROOT/results/pipeline
 work=$IRQBENCH_ROOT/build/pipeline
 mkdir -p "$out" "$work"
 here=$IRQBENCH_ROOT/arch-matrix
-sweep="variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu"
+irqbench_env
+sweep=$REQUEST
 cmds=()
 for arch in x86_64 arm64; do
 	bdir=$("$here/build-kernel.sh" "$arch" "$kernel" default)

@@ -26,8 +26,10 @@ cases=(
 	"REQUEST=variants=nosuch|bad REQUEST: unknown variant"
 	"ACCEL=tcg-icount REQUEST=cpu=1|bad REQUEST: cpu must be"
 	"REQUEST=depths=1-17|bad REQUEST: depth"
-	"KERNELS=6.1 CONFIGS=rust|CONFIGS=rust needs kernel 7.3 or newer"
+	"KERNELS=6.1 CONFIGS=rust|CONFIGS=rust: rust needs kernel 7.3 or newer"
+	"KERNELS=6.1 CONFIGS=rt|CONFIGS=rt: rt needs kernel 6.12 or newer"
 	"LLVM=2|LLVM must be 1 or unset"
+	"REPEAT=0|REPEAT must be a positive integer"
 )
 echo "TAP version 13"
 echo "1..$((${#cases[@]} + 2))"
@@ -52,7 +54,8 @@ for c in "${cases[@]}"; do
 done
 n=$((n + 1))
 make -s -C "$IRQBENCH_ROOT/selftests/host" KSELFTEST= OUT="$tmp/tools" "$tmp/tools/request_check" >"$tmp/err" 2>&1
-req="variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7.3,tip,v1-percpu"
+irqbench_env
+req=$REQUEST
 if "$tmp/tools/request_check" 1 "$req" 2>>"$tmp/err"; then
 	echo "ok $n the default request passes the host parser"
 else
