@@ -1,5 +1,4 @@
-#!/usr/bin/python3
-"""compare.py [options] [BASE [NEW]]: the regression gate.
+"""python3 -m irqbench.compare [options] [BASE [NEW]]: the regression gate.
 
 Cases match on (arch, kernel series, config, accel, variant, impl, depth,
 irq_state): "7.3.0-rc7" and "7.3.0" are both series 7.3. With --across AXIS
@@ -15,28 +14,43 @@ the effect exceeds THRESHOLD percent of the base median and FLOOR ns (the
 floor keeps near-zero cases from reading as huge ratios). With one boot per
 cell there is no replication and the verdict says so (exit 2).
 
-tcg-icount: figures are exact instruction counts; a change of at least
-MIN_INSN instructions per operation is a change, a smaller one is equal.
+tcg-icount: figures are exact instruction counts, up to the guest clock's
+tick per batch (arches.tsv's tick_insn over the record's batch_ops: arm64
+reads a 62.5 MHz counter, 16 instructions a tick); a change of at least
+MIN_INSN instructions per operation and more than both sides' tick is a
+change, a smaller one is equal.
 ns-only options given for icount data are an error, not ignored.
 
-Without BASE and NEW: NEW is the newest run, BASE the baseline if it has
-NEW's accelerator, else the newest earlier run of that accelerator.
+A case pair is a kernel change only when both runs were measured by the
+same irqbench (method identity, identity.py): between runs of different
+identities every difference is a change of irqbench, said on a line of its
+own, never a REGRESSION (exit 2).
+
+Runs are read from the store (store.py); runs under results/ that it lacks
+are ingested first. BASE and NEW are run ids (or unique prefixes),
+"latest" (the newest run) or "baseline" (results/baseline). Without them:
+NEW is the newest run, BASE the baseline if it has NEW's accelerators and
+method identity, else the newest earlier run that has both (or, if none
+does, the newest earlier one of NEW's accelerators: irqbench changed).
 
 Exit: 0 clean, 1 a regression, 2 incomplete (nothing matched, cases missing
-from NEW, empty NEW, no replication), 3 usage or data error; every non-zero
-exit gives a one-line reason on stderr.
+from NEW, empty NEW, no replication, runs of different method identity),
+3 usage or data error; every non-zero exit gives a one-line reason on
+stderr.
 """
 import argparse
 import json
 import math
 import os
-import re
 import statistics
 import sys
 
 from scipy.stats import ttest_ind
 
-import runs
+from . import paths, store
+from .tables import ARCHES, series
+
+TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
 
 EXACT_ACCELS = {"tcg-icount"}
 AXES = ("kernel", "config", "accel", "arch")
@@ -50,12 +64,6 @@ class Fail(Exception):
     def __init__(self, code, msg):
         super().__init__(msg)
         self.code = code
-
-
-def series(release):
-    """The kernel series of a release string: 7.3.0-rc7 -> 7.3."""
-    m = re.match(r"(\d+\.\d+)", str(release))
-    return m.group(1) if m else str(release)
 
 
 def field(rec, name):
@@ -89,12 +97,23 @@ def boot_medians(recs):
     return [statistics.median(v) for _, v in sorted(by_boot.items())]
 
 
-def judge_exact(b, n, min_insn):
+def tick_error(recs):
+    """How far a p50 can sit from the truth under tcg-icount: one tick of
+    the guest clock per batch difference (arches.tsv's tick_insn), spread
+    over the batch's operations; the record's batch_ops says how many."""
+    return max(TICK_INSN.get(r["arch"], 16) / max(r["batch_ops"], 1) for r in recs)
+
+
+def judge_exact(b, n, min_insn, quantum=0.0):
+    """A change is at least MIN_INSN instructions and more than the two
+    sides' clock quantum (a figure of arm64's 16-instruction tick over a
+    batch of 4 operations can move by 4 between boots of the same code)."""
     bm, nm = statistics.median(b), statistics.median(n)
     delta = nm - bm
-    if delta >= min_insn:
+    limit = max(min_insn, quantum + 0.001)
+    if delta >= limit:
         return "REGRESSION", delta, math.nan
-    if delta <= -min_insn:
+    if delta <= -limit:
         return "improvement", delta, math.nan
     return "same", delta, math.nan
 
@@ -142,37 +161,60 @@ def judge_ns(rows, opts):
             r["verdict"] = "same"
 
 
-def run_accels(d):
-    _, recs = runs.load_run(d)
-    return {r["accel"] for r in recs}
+class Runs:
+    """The stored runs, by id, with their records on demand."""
 
+    def __init__(self, st):
+        self.st = st
+        self.all = st.runs()
+        self.by_id = {r["run_id"]: r for r in self.all}
+        self.accels = {}
+        for c in st.cells():
+            self.accels.setdefault(c["run_id"], set()).add(c["accel"])
 
-def default_pair():
-    """NEW: the newest run; BASE: the baseline of NEW's accelerator, else
-    the newest earlier run of it."""
-    dirs = runs.run_dirs()
-    if not dirs:
-        raise Fail(2, f"no stored runs under {runs.RESULTS}")
-    by_date = sorted(dirs, key=lambda d: (runs.load_run(d)[0].get("date", ""), d))
-    new = by_date[-1]
-    acc = run_accels(new)
-    base_link = os.path.join(runs.RESULTS, "baseline")
-    if os.path.isdir(base_link):
-        b = os.path.realpath(base_link)
-        if b != os.path.realpath(new) and run_accels(b) == acc:
-            return b, new
-    for d in reversed(by_date[:-1]):
-        if run_accels(d) == acc:
-            return d, new
-    raise Fail(2, f"no earlier run with accel {','.join(sorted(acc))} to compare "
-                  f"{os.path.basename(new)} with")
+    def resolve(self, name):
+        if name in ("latest", "newest"):
+            if not self.all:
+                raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
+            return self.all[-1]
+        if name == "baseline":
+            link = os.path.join(paths.RESULTS, "baseline")
+            if not os.path.islink(link):
+                raise Fail(3, "no baseline: make baseline RUN=<run> names one")
+            name = os.path.basename(os.path.realpath(link))
+        name = os.path.basename(os.path.normpath(name))
+        if name in self.by_id:
+            return self.by_id[name]
+        hits = [r for r in self.all if r["run_id"].startswith(name)]
+        if len(hits) != 1:
+            raise Fail(3, f"no single stored run named '{name}'"
+                          + (f" ({len(hits)} match)" if hits else ""))
+        return hits[0]
 
+    def records(self, run):
+        return self.st.records(run["run_id"], samples=False)
 
-def resolve(name):
-    try:
-        return runs.resolve(name)
-    except SystemExit as e:
-        raise Fail(3, str(e).removeprefix("irqbench: ")) from None
+    def default_pair(self):
+        """NEW: the newest run; BASE: the baseline if it has NEW's
+        accelerators and method, else the newest earlier run that has both,
+        else the newest earlier one of NEW's accelerators."""
+        if not self.all:
+            raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
+        new = self.all[-1]
+        acc = self.accels.get(new["run_id"], set())
+        same_acc = [r for r in self.all[:-1] if self.accels.get(r["run_id"]) == acc]
+        link = os.path.join(paths.RESULTS, "baseline")
+        if os.path.islink(link):
+            b = self.by_id.get(os.path.basename(os.path.realpath(link)))
+            if b and b in same_acc and b["method"] == new["method"]:
+                return b, new
+        same = [r for r in same_acc if r["method"] == new["method"]]
+        if same:
+            return same[-1], new
+        if same_acc:
+            return same_acc[-1], new
+        raise Fail(2, f"no earlier run with accel {','.join(sorted(acc))} to compare "
+                      f"{new['run_id']} with")
 
 
 def evaluate(brecs, nrecs, a):
@@ -202,7 +244,8 @@ def evaluate(brecs, nrecs, a):
              "unit": new[k][0]["unit"]} for k in matched]
     if exact:
         for r in rows:
-            r["verdict"], r["delta"], r["p"] = judge_exact(r["b"], r["n"], a.min_insn)
+            q = tick_error(base[r["key"]]) + tick_error(new[r["key"]])
+            r["verdict"], r["delta"], r["p"] = judge_exact(r["b"], r["n"], a.min_insn, q)
     else:
         judge_ns(rows, a)
     for r in rows:
@@ -245,20 +288,22 @@ def parse():
 
 def main():
     a = parse()
+    st = store.Store()
+    store.ingest_all(st, quiet=True)
+    rs = Runs(st)
     if a.base and not a.new and a.across:
-        bdir = ndir = resolve(a.base)
+        brun = nrun = rs.resolve(a.base)
     elif a.base and a.new:
-        bdir, ndir = resolve(a.base), resolve(a.new)
+        brun, nrun = rs.resolve(a.base), rs.resolve(a.new)
     elif a.base:
         raise Fail(3, "give BASE and NEW, or neither (or one run with --across)")
     else:
-        bdir, ndir = default_pair()
-    _, brecs = runs.load_run(bdir)
-    _, nrecs = runs.load_run(ndir)
+        brun, nrun = rs.default_pair()
+    brecs, nrecs = rs.records(brun), rs.records(nrun)
     if not nrecs:
-        raise Fail(2, f"NEW {ndir} holds no records")
+        raise Fail(2, f"NEW {nrun['run_id']} holds no records")
     if not brecs:
-        raise Fail(2, f"BASE {bdir} holds no records")
+        raise Fail(2, f"BASE {brun['run_id']} holds no records")
     if a.across and (a.base_value is None or a.new_value is None):
         bv = {str(field(r, a.across)) for r in brecs}
         nv = {str(field(r, a.across)) for r in nrecs}
@@ -267,12 +312,21 @@ def main():
                           f"NEW has {','.join(sorted(nv))})")
         a.base_value = a.base_value or bv.pop()
         a.new_value = a.new_value or nv.pop()
+    bdir = f"{brun['run_id']} (irqbench {brun['method']})"
+    ndir = f"{nrun['run_id']} (irqbench {nrun['method']})"
+    changed = brun["method"] != nrun["method"]
     rows, only_base, only_new, exact = evaluate(brecs, nrecs, a)
     print(f"BASE {bdir}" + (f" [{a.across}={a.base_value}]" if a.across else ""))
     print(f"NEW  {ndir}" + (f" [{a.across}={a.new_value}]" if a.across else ""))
     print(f"{'verdict':<14} {'NEW/BASE':>8} {'delta':>10} {'p (BH)':>8} {'boots':>5} "
           f"{'BASE p50':>10} {'NEW p50':>10}  case")
     count = {}
+    if changed:
+        print(f"irqbench changed: BASE was measured with method {brun['method']}, NEW with "
+              f"{nrun['method']}; the differences below are irqbench's, not a kernel's")
+        for r in rows:
+            if r["verdict"] in ("REGRESSION", "improvement"):
+                r["verdict"] = "irqbench-changed"
     for r in rows:
         count[r["verdict"]] = count.get(r["verdict"], 0) + 1
         if r["verdict"] == "same" and not a.all:
@@ -288,11 +342,16 @@ def main():
         print(f"{'only NEW':<14} {'':>8} {'':>10} {'':>8} {'':>5} {'':>10} {'':>10}  {key_name(k, a.across)}")
     regs, imps = count.get("REGRESSION", 0), count.get("improvement", 0)
     norep = count.get("no-replication", 0)
+    moved = count.get("irqbench-changed", 0)
     print(f"{len(rows)} cases matched: {regs} regressions, {imps} improvements, "
-          f"{count.get('same', 0)} unchanged, {norep} without replication; "
+          + (f"{moved} moved with irqbench, " if changed else "")
+          + f"{count.get('same', 0)} unchanged, {norep} without replication; "
           f"{len(only_base)} only in BASE, {len(only_new)} only in NEW"
           + ("" if exact else f" (alpha {a.alpha}, threshold {a.threshold} %, floor {a.floor} ns)")
           + (f" (min {a.min_insn} insn)" if exact else ""))
+    if changed:
+        raise Fail(2, f"irqbench changed between BASE and NEW (method {brun['method']} -> "
+                      f"{nrun['method']}): no verdict on the kernel ({moved} cases moved)")
     if regs:
         raise Fail(1, f"{regs} regressions of {len(rows)} matched cases")
     if only_base:

@@ -1,5 +1,4 @@
-#!/usr/bin/python3
-"""ktap_judge.py KUNIT_DIR PREFIX FILE: judge a KTAP stream with the
+"""python3 -m irqbench.ktap KUNIT_DIR PREFIX FILE: judge a KTAP stream with the
 kernel's own parser (tools/testing/kunit/kunit_parser.py) and print one
 line per result for check.sh's tally: "pass|fail|skip<TAB>name".
 

@@ -1,14 +1,14 @@
-#!/usr/bin/python3
-"""runmeta.py: what makes a run repeatable.
+"""What makes a run repeatable: its run.json.
 
-runmeta.py --tree RUN_DIR
-    at the start of a run: the irqbench tree as it is (commit, and for a
-    dirty tree its diff, untracked files included, saved as
-    RUN_DIR/irqbench.diff), kept in RUN_DIR/.tree.json.
-runmeta.py RUN_DIR RUN_ID COMMIT
+python3 -m irqbench.runmeta --tree RUN_DIR
+    at the start of a run: the irqbench tree as it is (commit, method
+    identity, and for a dirty tree its diff, untracked files included, saved
+    as RUN_DIR/irqbench.diff), kept in RUN_DIR/.tree.json.
+python3 -m irqbench.runmeta RUN_DIR RUN_ID COMMIT
     at the end: RUN_DIR/run.json from that snapshot (taken now if there is
-    none), the cells' .meta files, the variables the run was asked with and
-    the host. scripts/repeat-run.sh re-runs a run from its run.json alone.
+    none), the cells' .meta files and variant tables (each distinct table
+    once), the variables the run was asked with and the host.
+    scripts/repeat-run.sh re-runs a run from its run.json alone.
 """
 import datetime
 import glob
@@ -18,7 +18,9 @@ import platform
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from . import identity, runfiles
+from .paths import ROOT
+
 # What a run is asked with (Makefile variables, exported to matrix.sh).
 VARIABLES = ("ARCHS", "KERNELS", "CONFIGS", "ACCEL", "REQUEST", "KSRC", "LLVM", "REPEAT")
 # An untracked file larger than this is named in run.json, not diffed.
@@ -60,7 +62,8 @@ def tree_snapshot(run_dir):
             diffed.append(path)
         else:
             named.append(path)
-    snap = {"irqbench_commit_full": commit, "irqbench_dirty": bool(tracked or untracked),
+    snap = {"irqbench_commit_full": commit, "method": identity.of_tree(ROOT),
+            "irqbench_dirty": bool(tracked or untracked),
             "irqbench_untracked": untracked, "irqbench_untracked_not_in_diff": named,
             "irqbench_diff": None}
     if snap["irqbench_dirty"]:
@@ -94,10 +97,17 @@ def main():
         os.remove(snap_path)
     else:
         snap = tree_snapshot(run_dir)
-    cells = []
+    cells, tables = [], {}
     for meta in sorted(glob.glob(os.path.join(run_dir, "*.meta"))):
         with open(meta, encoding="utf-8") as f:
-            cells.append(dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line))
+            cell = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+        tsv = meta[:-len(".meta")] + ".variants.tsv"
+        if os.path.exists(tsv):
+            with open(tsv, encoding="utf-8") as f:
+                rows = runfiles.parse_variants(f.read())
+            cell["variants"] = runfiles.table_hash(rows)
+            tables[cell["variants"]] = rows
+        cells.append(cell)
     run = {
         "run_id": run_id,
         "irqbench_commit": commit,
@@ -110,10 +120,15 @@ def main():
         "host_cores": os.cpu_count(),
         "command": os.environ.get("IRQBENCH_COMMAND", ""),
         "cells": cells,
+        "variant_tables": tables,
     }
     with open(os.path.join(run_dir, "run.json"), "w", encoding="utf-8") as f:
         json.dump(run, f, indent=1)
         f.write("\n")
+    # run.json holds them now: one file less per cell
+    for p in glob.glob(os.path.join(run_dir, "*.meta")) + glob.glob(
+            os.path.join(run_dir, "*.variants.tsv")):
+        os.remove(p)
 
 
 if __name__ == "__main__":

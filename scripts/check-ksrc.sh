@@ -55,10 +55,11 @@ if [[ $id == content-sha256\ * ]]; then
 else
 	echo "not ok 2 ksrc: the records name the tree '$id', not by content hash"
 fi
-got=$(/usr/bin/python3 - "$base" "$out/run/$cell.json" <<'PY' 2>&1
-import json, sys
-def p50(path, v):
-    return next(r["p50"] for r in json.load(open(path))
+got=$(PYTHONPATH=$IRQBENCH_ROOT /usr/bin/python3 - "$base" "$out/run/$cell" <<'PY' 2>&1
+import sys
+from irqbench import runfiles
+def p50(prefix, v):
+    return next(r["p50"] for r in runfiles.read_records(prefix + ".csv.gz")
                 if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == (v, "native", 1, "on"))
 try:
     print(*(f"{p50(sys.argv[2], v) - p50(sys.argv[1], v):.3f}" for v in ("irqsave", "spin_only")))

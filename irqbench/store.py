@@ -1,0 +1,314 @@
+"""The results store: every run's provenance, cells, records, samples and
+traces, in SQLite by default or PostgreSQL at scale (the same schema and
+queries), read by results, compare, history, kcidb and the dashboard.
+
+    python3 -m irqbench.store ingest [RUN_DIR...]   (default: every run under
+                                                     results/ not stored yet)
+    python3 -m irqbench.store path                  where the store is
+
+IRQBENCH_DB is a file path (default ~/.cache/irqbench/results.sqlite, out of
+git) or a postgresql:// URL. Runs are files (runfiles.py); ingesting one is
+one transaction, idempotent (a run stored with the same files adds
+nothing; one whose files changed since is an error), so a failed or killed
+ingest leaves the store as it was. One writer at a time: SQLite's writers
+take a file lock beside it, PostgreSQL's a transaction-scoped advisory lock.
+"""
+import fcntl
+import glob
+import hashlib
+import json
+import os
+import sys
+from contextlib import contextmanager
+
+from . import identity, paths, runfiles
+from .tables import RECORD, series
+
+SCHEMA_VERSION = 1
+SQLTYPE = {"str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION",
+           "float?": "DOUBLE PRECISION"}
+CASE = ("variant", "impl", "depth", "irq_state", "boot")
+REC_COLS = [f["name"] for f in RECORD] + ["boot"]
+CELL_COLS = ("run_id", "cell", "arch", "kernel_series", "kernel_release", "config", "accel",
+             "compiler", "toolchain", "tree_identity", "config_sha256", "qemu_version",
+             "kernel_image_sha256", "module_sha256", "variants", "ktap", "meta")
+RUN_COLS = ("run_id", "date", "irqbench_commit", "method", "dirty", "origin", "command",
+            "request", "host_cpu", "lava_job", "lava_device", "digest", "meta")
+
+
+def q(name):
+    return '"' + name + '"'
+
+
+def ddl():
+    rec = ",\n  ".join(
+        [f'{q("rec_id")} BIGINT PRIMARY KEY', f'{q("run_id")} TEXT NOT NULL',
+         f'{q("cell")} TEXT NOT NULL']
+        + [f"{q(f['name'])} {SQLTYPE[f['type']]}" for f in RECORD] + [f'{q("boot")} BIGINT NOT NULL'])
+    return [
+        "CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT)",
+        "CREATE TABLE IF NOT EXISTS runs (" + ", ".join(
+            f"{q(c)} {'BIGINT' if c == 'dirty' else 'TEXT'}" for c in RUN_COLS)
+        + ", PRIMARY KEY (run_id))",
+        "CREATE TABLE IF NOT EXISTS cells (" + ", ".join(f"{q(c)} TEXT" for c in CELL_COLS)
+        + ", PRIMARY KEY (run_id, cell))",
+        f"CREATE TABLE IF NOT EXISTS records (\n  {rec},\n  UNIQUE (run_id, cell, variant, impl, depth, irq_state, boot))",
+        "CREATE TABLE IF NOT EXISTS samples (rec_id BIGINT NOT NULL, idx BIGINT NOT NULL, "
+        "value DOUBLE PRECISION NOT NULL, PRIMARY KEY (rec_id, idx))",
+        "CREATE TABLE IF NOT EXISTS traces (run_id TEXT NOT NULL, cell TEXT NOT NULL, "
+        "\"case\" TEXT NOT NULL, length DOUBLE PRECISION, classes TEXT, trace TEXT, "
+        "PRIMARY KEY (run_id, cell, \"case\"))",
+        "CREATE INDEX IF NOT EXISTS records_case ON records (arch, variant, impl, depth, irq_state)",
+        "CREATE INDEX IF NOT EXISTS records_run ON records (run_id, cell)",
+    ]
+
+
+class Store:
+    """One connection; queries are written with ? placeholders."""
+
+    def __init__(self, url=None):
+        self.url = url or paths.DB
+        self.pg = self.url.startswith(("postgresql://", "postgres://"))
+        if self.pg:
+            import psycopg2  # pylint: disable=import-outside-toplevel
+            self.db = psycopg2.connect(self.url)
+        else:
+            import sqlite3  # pylint: disable=import-outside-toplevel
+            os.makedirs(os.path.dirname(os.path.abspath(self.url)), exist_ok=True)
+            self.db = sqlite3.connect(self.url, timeout=600)
+        with self.tx() as c:
+            for stmt in ddl():
+                c.execute(stmt)
+            self.exec(c, "INSERT INTO store_meta VALUES (?, ?) ON CONFLICT DO NOTHING",
+                      ("schema", str(SCHEMA_VERSION)))
+            c.execute("SELECT value FROM store_meta WHERE key = 'schema'")
+            row = c.fetchone()
+            if int(row[0]) != SCHEMA_VERSION:
+                raise SystemExit(f"irqbench: the store {self.url} has schema {row[0]}, "
+                                 f"this tree {SCHEMA_VERSION}: move it aside and run make results")
+
+    def sql(self, s):
+        return s.replace("?", "%s") if self.pg else s
+
+    def exec(self, cur, s, args=()):
+        cur.execute(self.sql(s), args)
+        return cur
+
+    def many(self, cur, s, rows):
+        if self.pg:
+            from psycopg2.extras import execute_batch  # pylint: disable=import-outside-toplevel
+            execute_batch(cur, self.sql(s), rows, page_size=1000)
+        else:
+            cur.executemany(s, rows)
+
+    @contextmanager
+    def tx(self):
+        cur = self.db.cursor()
+        try:
+            yield cur
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            cur.close()
+
+    def query(self, s, args=()):
+        cur = self.db.cursor()
+        try:
+            self.exec(cur, s, args)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row)) for row in cur.fetchall()]
+        finally:
+            cur.close()
+
+    @contextmanager
+    def writer(self, cur):
+        """One writer at a time."""
+        if self.pg:
+            cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
+            yield
+            return
+        with open(self.url + ".lock", "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            cur.execute("BEGIN IMMEDIATE")
+            yield
+
+    # ---- writing
+    def ingest(self, run_dir):
+        """Store one run: 'added', 'present' (same files), or SystemExit when
+        a stored run's files changed since."""
+        run_id = os.path.basename(os.path.normpath(run_dir))
+        digest = run_digest(run_dir)
+        with self.tx() as cur:
+            with self.writer(cur):
+                self.exec(cur, "SELECT digest FROM runs WHERE run_id = ?", (run_id,))
+                row = cur.fetchone()
+                if row is not None:
+                    if row[0] != digest:
+                        raise SystemExit(f"irqbench: run {run_id} is stored with other files "
+                                         "than it has now; nothing changed")
+                    return "present"
+                self._insert(cur, run_dir, run_id, digest)
+        return "added"
+
+    def _insert(self, cur, run_dir, run_id, digest):
+        meta = runfiles.load_meta(run_dir)
+        lava = meta.get("lava") or {}
+        run = {
+            "run_id": run_id, "date": meta.get("date"), "irqbench_commit": meta.get("irqbench_commit"),
+            "method": identity.of_run(meta, run_dir),
+            "dirty": int(bool(meta.get("irqbench_dirty"))), "origin": "lava" if lava else "direct",
+            "command": meta.get("command", ""),
+            "request": (meta.get("variables") or {}).get("REQUEST", ""),
+            "host_cpu": meta.get("host_cpu", ""), "lava_job": str(lava.get("job", "") or ""),
+            "lava_device": lava.get("device", ""), "digest": digest,
+            "meta": json.dumps(meta, sort_keys=True),
+        }
+        self.exec(cur, f"INSERT INTO runs ({','.join(q(c) for c in RUN_COLS)}) VALUES "
+                       f"({','.join('?' * len(RUN_COLS))})", tuple(run[c] for c in RUN_COLS))
+        self.exec(cur, "SELECT COALESCE(MAX(rec_id), 0) FROM records")
+        rec_id = cur.fetchone()[0]
+        cells = {c.get("cell"): c for c in meta.get("cells", [])}
+        recs, samples = [], []
+        for cell, path in runfiles.cell_files(run_dir).items():
+            c = cells.get(cell, {})
+            ktap = os.path.join(run_dir, cell + ".ktap")
+            row = {
+                "run_id": run_id, "cell": cell, "arch": c.get("arch"),
+                "kernel_series": c.get("kernel_series"), "kernel_release": c.get("kernel_release"),
+                "config": c.get("config"), "accel": c.get("accel"), "compiler": c.get("compiler"),
+                "toolchain": c.get("toolchain"), "tree_identity": c.get("kernel_source_identity"),
+                "config_sha256": c.get("config_sha256"), "qemu_version": c.get("qemu_version"),
+                "kernel_image_sha256": c.get("kernel_image_sha256"),
+                "module_sha256": c.get("module_sha256"),
+                "variants": json.dumps(runfiles.cell_variants(run_dir, cell, meta)),
+                "ktap": open(ktap, encoding="utf-8").read() if os.path.exists(ktap) else None,
+                "meta": json.dumps(c, sort_keys=True),
+            }
+            self.exec(cur, f"INSERT INTO cells ({','.join(q(x) for x in CELL_COLS)}) VALUES "
+                           f"({','.join('?' * len(CELL_COLS))})", tuple(row[x] for x in CELL_COLS))
+            for r in runfiles.read_records(path):
+                rec_id += 1
+                recs.append((rec_id, run_id, cell) + tuple(r.get(k, 0 if k == "boot" else None)
+                                                           for k in REC_COLS))
+                samples += [(rec_id, i, v) for i, v in enumerate(r.get("values", []))]
+            if os.environ.get("IRQBENCH_INGEST_PAUSE"):
+                # a test's hook: a window in which to kill an ingest half done
+                self.many(cur, self._rec_sql(), recs)
+                recs = []
+                print(f"ingest: paused after {cell}", file=sys.stderr, flush=True)
+                import time  # pylint: disable=import-outside-toplevel
+                time.sleep(float(os.environ["IRQBENCH_INGEST_PAUSE"]))
+        self.many(cur, self._rec_sql(), recs)
+        self.many(cur, "INSERT INTO samples (rec_id, idx, value) VALUES (?, ?, ?)", samples)
+        for t in load_traces(run_dir):
+            self.exec(cur, 'INSERT INTO traces (run_id, cell, "case", length, classes, trace) '
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                      (run_id, t["cell"], t["case"], t.get("length"),
+                       json.dumps(t.get("classes", {}), sort_keys=True), json.dumps(t, sort_keys=True)))
+
+    @staticmethod
+    def _rec_sql():
+        cols = ["rec_id", "run_id", "cell"] + REC_COLS
+        return (f"INSERT INTO records ({','.join(q(c) for c in cols)}) VALUES "
+                f"({','.join('?' * len(cols))})")
+
+    # ---- reading
+    def runs(self):
+        """Every stored run, oldest first, run.json decoded as 'meta'."""
+        out = self.query("SELECT * FROM runs ORDER BY date, run_id")
+        for r in out:
+            r["meta"] = json.loads(r["meta"])
+        return out
+
+    def cells(self, run_id=None):
+        rows = self.query("SELECT * FROM cells" + (" WHERE run_id = ?" if run_id else "")
+                          + " ORDER BY run_id, cell", (run_id,) if run_id else ())
+        for r in rows:
+            r["variants"] = json.loads(r["variants"] or "[]")
+            r["meta"] = json.loads(r["meta"] or "{}")
+        return rows
+
+    def records(self, run_id=None, samples=True, where="", args=()):
+        """Records as collect made them (typed, with 'values' when asked)."""
+        cond = []
+        if run_id:
+            cond.append("run_id = ?")
+            args = (run_id,) + tuple(args)
+        if where:
+            cond.append(where)
+        cols = ["rec_id", "run_id", "cell"] + REC_COLS
+        rows = self.query(f"SELECT {','.join(q(c) for c in cols)} FROM records"
+                          + (" WHERE " + " AND ".join(cond) if cond else "")
+                          + " ORDER BY rec_id", args)
+        if samples and rows:
+            vals = {}
+            lo, hi = rows[0]["rec_id"], rows[-1]["rec_id"]
+            for s in self.query("SELECT rec_id, idx, value FROM samples WHERE rec_id >= ? AND "
+                                "rec_id <= ? ORDER BY rec_id, idx", (lo, hi)):
+                vals.setdefault(s["rec_id"], []).append(s["value"])
+            for r in rows:
+                r["values"] = vals.get(r["rec_id"], [])
+        return rows
+
+    def traces(self, run_id=None):
+        rows = self.query("SELECT * FROM traces" + (" WHERE run_id = ?" if run_id else "")
+                          + ' ORDER BY run_id, cell, "case"', (run_id,) if run_id else ())
+        return [json.loads(r["trace"]) | {"run_id": r["run_id"]} for r in rows]
+
+
+def run_digest(run_dir):
+    """A hash of the files a run is stored from."""
+    h = hashlib.sha256()
+    for p in sorted(glob.glob(os.path.join(run_dir, "*"))
+                    + glob.glob(os.path.join(run_dir, "annotate", "*"))):
+        name = os.path.relpath(p, run_dir)
+        if (os.path.isfile(p) and not name.endswith((".console.log.gz", ".cmd"))
+                and not name.endswith(".console.log")):
+            h.update(name.encode() + b"\0")
+            with open(p, "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()
+
+
+def load_traces(run_dir):
+    """The run's traces (make annotate-results): annotate/traces.json.gz."""
+    import gzip  # pylint: disable=import-outside-toplevel
+    p = os.path.join(run_dir, "annotate", "traces.json.gz")
+    if not os.path.exists(p):
+        return []
+    with gzip.open(p, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def ingest_all(store, dirs=None, quiet=False):
+    added = 0
+    for d in dirs or runfiles.run_dirs():
+        if store.ingest(d) == "added":
+            added += 1
+            if not quiet:
+                print(f"store: added {os.path.basename(os.path.normpath(d))}", file=sys.stderr)
+    return added
+
+
+def main(argv):
+    if argv[:1] == ["path"]:
+        print(paths.DB)
+        return 0
+    if argv[:1] != ["ingest"]:
+        print(__doc__, file=sys.stderr)
+        return 3
+    dirs = argv[1:]
+    for d in dirs:
+        if not os.path.isfile(os.path.join(d, "run.json")):
+            print(f"irqbench: {d} is not a run (no run.json)", file=sys.stderr)
+            return 3
+    s = Store()
+    n = ingest_all(s, dirs or None)
+    print(f"store: {n} run(s) added to {s.url if not s.pg else 'PostgreSQL'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
