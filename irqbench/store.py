@@ -22,7 +22,7 @@ import sys
 from contextlib import contextmanager
 
 from . import identity, paths, runfiles
-from .tables import RECORD, series
+from .tables import RECORD
 
 SCHEMA_VERSION = 1
 SQLTYPE = {"str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION",
@@ -76,7 +76,10 @@ class Store:
             import sqlite3  # pylint: disable=import-outside-toplevel
             os.makedirs(os.path.dirname(os.path.abspath(self.url)), exist_ok=True)
             self.db = sqlite3.connect(self.url, timeout=600)
-        with self.tx() as c:
+        # as a writer: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
+        # against a concurrent one (the second fails on pg_type's unique
+        # index), so two first ingests at once would fail one of them
+        with self.write() as c:
             for stmt in ddl():
                 c.execute(stmt)
             self.exec(c, "INSERT INTO store_meta VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -102,9 +105,20 @@ class Store:
             cur.executemany(s, rows)
 
     @contextmanager
-    def tx(self):
+    def write(self):
+        """One transaction of the one writer: committed when the block ends,
+        rolled back on any error (a killed process's never commits). SQLite's
+        writers take a file lock beside the store and hold it through the
+        commit; PostgreSQL's a transaction-scoped advisory lock."""
         cur = self.db.cursor()
+        lock = None
         try:
+            if self.pg:
+                cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
+            else:
+                lock = open(self.url + ".lock", "w", encoding="utf-8")  # noqa: SIM115
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                cur.execute("BEGIN IMMEDIATE")
             yield cur
             self.db.commit()
         except BaseException:
@@ -112,6 +126,8 @@ class Store:
             raise
         finally:
             cur.close()
+            if lock:
+                lock.close()
 
     def query(self, s, args=()):
         cur = self.db.cursor()
@@ -121,35 +137,30 @@ class Store:
             return [dict(zip(cols, row)) for row in cur.fetchall()]
         finally:
             cur.close()
-
-    @contextmanager
-    def writer(self, cur):
-        """One writer at a time."""
-        if self.pg:
-            cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
-            yield
-            return
-        with open(self.url + ".lock", "w", encoding="utf-8") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            cur.execute("BEGIN IMMEDIATE")
-            yield
+            # a reader holds no transaction open between queries
+            self.db.rollback()
 
     # ---- writing
     def ingest(self, run_dir):
         """Store one run: 'added', 'present' (same files), or SystemExit when
         a stored run's files changed since."""
         run_id = os.path.basename(os.path.normpath(run_dir))
+        if not runfiles.cell_files(run_dir):
+            old = glob.glob(os.path.join(run_dir, "*.csv"))
+            raise SystemExit(f"irqbench: run {run_id} has no records "
+                             + ("in the compact format: python3 -m irqbench.convert "
+                                f"{run_dir}" if old else "(no <cell>.csv.gz)")
+                             + "; nothing stored")
         digest = run_digest(run_dir)
-        with self.tx() as cur:
-            with self.writer(cur):
-                self.exec(cur, "SELECT digest FROM runs WHERE run_id = ?", (run_id,))
-                row = cur.fetchone()
-                if row is not None:
-                    if row[0] != digest:
-                        raise SystemExit(f"irqbench: run {run_id} is stored with other files "
-                                         "than it has now; nothing changed")
-                    return "present"
-                self._insert(cur, run_dir, run_id, digest)
+        with self.write() as cur:
+            self.exec(cur, "SELECT digest FROM runs WHERE run_id = ?", (run_id,))
+            row = cur.fetchone()
+            if row is not None:
+                if row[0] != digest:
+                    raise SystemExit(f"irqbench: run {run_id} is stored with other files "
+                                     "than it has now; nothing changed")
+                return "present"
+            self._insert(cur, run_dir, run_id, digest)
         return "added"
 
     def _insert(self, cur, run_dir, run_id, digest):
