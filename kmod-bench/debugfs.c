@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs irqbench/: "run" takes a request; "results" (CSV),
- * "results.json", "samples" and "variants" read back; "annotate" and
+ * "results.json", "samples", "measurements" (one line per case for a
+ * test harness) and "variants" read back; "annotate" and
  * "provoke" have files of their own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -53,6 +54,12 @@ static int samples_show(struct seq_file *m, void *unused)
 	return show_all(m, irqb_show_samples);
 }
 DEFINE_SHOW_ATTRIBUTE(samples);
+
+static int measurements_show(struct seq_file *m, void *unused)
+{
+	return show_all(m, irqb_show_measurement);
+}
+DEFINE_SHOW_ATTRIBUTE(measurements);
 
 static int variants_show(struct seq_file *m, void *unused)
 {
@@ -117,6 +124,8 @@ int irqb_debugfs_init(void)
 			    &results_json_fops);
 	debugfs_create_file("samples", 0444, irqb_dir, NULL, &samples_fops);
 	debugfs_create_file("variants", 0444, irqb_dir, NULL, &variants_fops);
+	debugfs_create_file("measurements", 0444, irqb_dir, NULL,
+			    &measurements_fops);
 	irqb_annotate_init(irqb_dir);
 	irqb_provoke_init(irqb_dir);
 	return 0;

@@ -199,6 +199,8 @@ void irqb_show_json(struct seq_file *m, const struct irqb_results *r,
 void irqb_show_samples(struct seq_file *m, const struct irqb_results *r,
 		       unsigned int i);
 void irqb_show_variants(struct seq_file *m);
+void irqb_show_measurement(struct seq_file *m, const struct irqb_results *r,
+			   unsigned int i);
 void irqb_log_results(const struct irqb_results *r);
 
 /* annotate.c */

@@ -268,6 +268,23 @@ void irqb_show_samples(struct seq_file *m, const struct irqb_results *res,
 	seq_putc(m, '\n');
 }
 
+/*
+ * One line per record for a test harness that keeps one figure per case
+ * (LAVA's monitors, lava-test-case): "IRQBENCH <case> <p50> <unit> pass",
+ * the case named as make annotate names it.
+ */
+void irqb_show_measurement(struct seq_file *m, const struct irqb_results *res,
+			   unsigned int i)
+{
+	const struct irqb_record *r = &res->rec[i];
+	char p50[24];
+
+	fixed(p50, sizeof(p50), r->st.p50);
+	seq_printf(m, "IRQBENCH %s/%s/d%u/%s %s %s pass\n",
+		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
+		   r->depth, irqb_state_name(r->state), p50, unit());
+}
+
 static const char *or_dash(const char *s)
 {
 	return s && s[0] ? s : "-";
