@@ -30,16 +30,16 @@ words=("console=$(arch_field "$arch" console)" "$(arch_field "$arch" cmdline)" "
 [ "$accel" = kvm ] || words+=("$(arch_field "$arch" cmdline_tcg)")
 cmdline=$(printf '%s\n' "${words[@]}" | grep -v '^$' | paste -sd ' ')
 cpu=$(arch_field "$arch" cpu)
-# Two CPUs, so cpu= binding means something; one under -icount, where the
+# The accelerator's QEMU options and vCPUs: its row of accels.tsv. Two
+# CPUs, so cpu= binding means something; one under -icount, where the
 # vCPUs run round-robin and 6.1 never finishes bringing up the second CPU
 # (its TSC sync check spins against a CPU that only runs in turn).
-smp=2
-case $accel in
-kvm) qemu+=(-accel kvm) cpu=host ;;
-tcg) qemu+=(-accel tcg) ;;
-tcg-icount) qemu+=(-accel tcg -icount "shift=0,sleep=off") smp=1 ;;
-*) die "unknown accel '$accel' (kvm, tcg, tcg-icount)" ;;
-esac
+row=$(awk -F'\t' -v a="$accel" '!/^#/ && $1 == a && $2 != "-" { print; found = 1 } END { exit !found }' \
+	"$IRQBENCH_ROOT/arch-matrix/accels.tsv") || die "unknown accel '$accel' (a QEMU row of arch-matrix/accels.tsv)"
+IFS=$'\t' read -r _ accel_opts smp _ <<<"$row"
+# shellcheck disable=SC2206 # the options are a list of words
+qemu+=($accel_opts)
+[ "$accel" != kvm ] || cpu=host
 qemu+=(-cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot -nic none
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
 # annotate.sh: a gdbstub (-gdb tcp::PORT) for the single-stepping debugger

@@ -24,6 +24,7 @@ METHOD_PATHS = (
     "arch-matrix/builtin/",
     "arch-matrix/guest/",
     "arch-matrix/boot.sh",
+    "arch-matrix/build-cell.sh",
     "arch-matrix/build-module.sh",
     "arch-matrix/build-rust-module.sh",
     "arch-matrix/build-initramfs.sh",
