@@ -11,33 +11,32 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM
 
 help:
-	@echo "irqbench targets:"
-	@echo "  make bench          build, boot and measure ARCHS x KERNELS x CONFIGS (results/latest)"
+	@echo "irqbench targets (variables below; defaults in defaults.mk):"
+	@echo "  make bench          build, boot and measure ARCHS x KERNELS x CONFIGS; prints the headline"
 	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
-	@echo "  make check          every test: host unit tests, fuzzer, linters, selftests in guests"
-	@echo "  make check-bisect   make bisect on its synthetic history (slow for make check)"
-	@echo "  make check-arches   every other arch of arch-matrix/arches.tsv booted once on 7.3, records checked"
-	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions (build/annotate)"
-	@echo "  make annotate-results  the traces RESULTS.md explains with (results/<run-id>/annotate/)"
-	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
+	@echo "  make remeasure      every cell RESULTS.md publishes, at the current method, then its traces"
+	@echo "  make results        the store from results/, then RESULTS.md, docs/results/, plots and the dashboard"
 	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
+	@echo "  make history        stored runs; CASE=variant/impl/d<depth>/<state>: that case across kernel releases"
+	@echo "  make explain        A=<case> B=<case>: both in every current cell, and the instructions that differ"
+	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions"
+	@echo "  make annotate-results  the traces RESULTS.md explains with"
+	@echo "  make kcidb          [RUN=<run>] [ORIGIN=<name>] [FILES_URL=<url>]: KCIDB v5.3 documents in build/kcidb/"
+	@echo "  make check          every test, ending with \"N passed, N failed\""
+	@echo "  make check-bisect   make bisect on its synthetic history (too slow for make check)"
+	@echo "  make check-arches   riscv64, ppc64le and s390x booted and traced on 7.3"
+	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
-	@echo "  make calibrate      two tcg runs at REPEAT=5: the gate's false-positive rate and power"
-	@echo "  make bisect KSRC=<git tree> GOOD=<rev> BAD=<rev> CASE=<case>  first commit that changes CASE"
-	@echo "  make history        stored runs by date, commit, kernel and accel"
+	@echo "  make calibrate      two plain-TCG runs at REPEAT=5: the ns gate's false positives and power"
+	@echo "  make bisect KSRC=<git tree> GOOD=<rev> BAD=<rev> CASE=<case>: first commit that changes CASE"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
-	@echo "  make results        RESULTS.md, plots and the dashboard from results/"
-	@echo "  make bench-pipeline hyperfine timings of boot+sweep and of a warm make bench"
-	@echo "  make time-matrix    hyperfine times of make matrix ACCEL=tcg-icount, first and warm (results/pipeline/)"
-	@echo "  make time-check     CI's make check on a fresh clone, cold then warm (results/pipeline/check-*.log)"
-	@echo "  make module         irqbench.ko against KDIR (a distribution kernel's headers)"
-	@echo "  make bare-metal     load it here, run REQUEST, write results (root)"
-	@echo "  make deps           install what is missing from Debian packages"
+	@echo "  make bench-pipeline, time-matrix, time-check: timings of irqbench itself (results/pipeline/)"
+	@echo "  make module, bare-metal: irqbench.ko against KDIR, run here (root)"
+	@echo "  make deps           install what is missing from Debian's packages"
 	@echo "  make clean          remove build output (the kernel cache stays)"
-	@echo "variables: ARCHS='$(ARCHS)' (or all: arch-matrix/arches.tsv) KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)'"
-	@echo "  ACCEL=$(ACCEL) (auto|kvm|tcg|tcg-icount)  REQUEST='$(REQUEST)'"
-	@echo "  REPEAT=$(REPEAT) boots per cell (ns figures need REPEAT>=2 to be compared)"
-	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang"
+	@echo "variables: ARCHS='$(ARCHS)' (or all) KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)"
+	@echo "  REQUEST='$(REQUEST)' REPEAT=$(REPEAT)"
+	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang; IRQBENCH_DB=<file or postgresql://...>"
 
 deps:
 	@arch-matrix/deps.sh
@@ -50,6 +49,17 @@ bench:
 matrix:
 	@KERNELS="$(MATRIX_KERNELS)" CONFIGS="$(MATRIX_CONFIGS)" \
 		IRQBENCH_COMMAND="make matrix ACCEL=$(ACCEL)" arch-matrix/matrix.sh
+
+# every cell RESULTS.md publishes, at the current method identity
+remeasure:
+	@$(MAKE) --no-print-directory matrix ACCEL=tcg-icount
+	@ARCHS="$(ARCHS)" KERNELS=7.3 CONFIGS="$(REMEASURE_CONFIGS)" ACCEL=tcg-icount \
+		IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS=7.3 CONFIGS='$(REMEASURE_CONFIGS)' ACCEL=tcg-icount" \
+		arch-matrix/matrix.sh
+	@ARCHS="$(REMEASURE_ARCHES)" KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount \
+		IRQBENCH_COMMAND="make bench ARCHS='$(REMEASURE_ARCHES)' KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount" \
+		arch-matrix/matrix.sh
+	@$(MAKE) --no-print-directory annotate-results
 
 # one operation's executed instructions, into results/<run-id>/annotate/ of
 # the newest tcg-icount run of each cell (checked against it), else build/annotate
@@ -84,27 +94,38 @@ fuzz: deps
 	build/fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=600 \
 		build/fuzz/corpus selftests/host/corpus
 
+# the host tooling (irqbench/), with Debian's Python and what it needs
+PY = @arch-matrix/deps.sh --host && PYTHONPATH=$(CURDIR) /usr/bin/python3 -m
+
 compare:
-	@/usr/bin/python3 scripts/compare.py $(if $(THRESHOLD),--threshold $(THRESHOLD)) \
+	$(PY) irqbench.compare $(if $(THRESHOLD),--threshold $(THRESHOLD)) \
 		$(if $(ACROSS),--across $(ACROSS)) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) \
 		$(if $(MIN_INSN),--min-insn $(MIN_INSN)) $(BASE) $(NEW)
 
 calibrate: deps
 	@out=$$(mktemp -d /tmp/irqbench-calib.XXXXXX) && scripts/calibrate.sh $$out && \
-	runs=$$(ls -d $$out/2* | sort) && /usr/bin/python3 scripts/calibrate.py $$runs results/calibration.json
+	runs=$$(ls -d $$out/2* | sort) && PYTHONPATH=$(CURDIR) /usr/bin/python3 -m irqbench.calibrate \
+		$$runs results/calibration.json
 
 history:
-	@/usr/bin/python3 scripts/history.py
+	$(PY) irqbench.history $(CASE) $(if $(ARCH),--arch $(ARCH)) $(if $(CONFIG),--config $(CONFIG))
+
+explain:
+	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "irqbench: make explain A=<case> B=<case> (variant/impl/d<depth>/<state>)" >&2; exit 3; }
+	$(PY) irqbench.report.explain $(A) $(B) $(if $(ARCH),--arch $(ARCH)) $(if $(CONFIG),--config $(CONFIG))
+
+kcidb:
+	$(PY) irqbench.kcidb $(if $(ORIGIN),--origin $(ORIGIN)) $(if $(FILES_URL),--files-url $(FILES_URL)) $(RUN)
 
 repeat:
 	@[ -n "$(RUN)" ] || { echo "irqbench: make repeat RUN=results/<run-id>" >&2; exit 3; }
 	@scripts/repeat-run.sh $(RUN)
 
 baseline:
-	@/usr/bin/python3 scripts/history.py --baseline $(or $(RUN),latest)
+	$(PY) irqbench.history --baseline $(or $(RUN),latest)
 
 results:
-	@/usr/bin/python3 scripts/results.py
+	$(PY) irqbench.report
 
 bench-pipeline: deps
 	@scripts/bench-pipeline.sh
@@ -129,5 +150,6 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix check check-bisect check-arches time-check time-matrix annotate bisect annotate-results fuzz compare calibrate history repeat baseline results \
-	bench-pipeline module bare-metal clean
+.PHONY: help deps bench matrix remeasure check check-bisect check-arches time-check time-matrix \
+	annotate bisect annotate-results fuzz compare calibrate history explain kcidb repeat baseline \
+	results bench-pipeline module bare-metal clean

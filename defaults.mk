@@ -10,3 +10,7 @@ REQUEST ?= variants=all depths=1,2,4,8 states=on,off,off-raw samples=31 model=v7
 REPEAT ?= 1
 MATRIX_KERNELS ?= 6.1 6.12 7.3
 MATRIX_CONFIGS ?= default preempt-full debug pseudo-nmi rt
+# make remeasure: every cell RESULTS.md publishes, at the current method: the
+# matrix, these configs of 7.3 on ARCHS, and 7.3 default on these arches
+REMEASURE_CONFIGS ?= distro rust rust-inline rt+debug
+REMEASURE_ARCHES ?= riscv64 ppc64le s390x

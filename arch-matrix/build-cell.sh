@@ -87,6 +87,10 @@ src=$(cat "$bdir/.irqbench-src")
 	echo "config=$config"
 	echo "config_sha256=$(sha256sum "$bdir/.config" | cut -c1-64)"
 	echo "compiler=$(grep -m1 '^CONFIG_CC_VERSION_TEXT=' "$bdir/.config" | cut -d'"' -f2)"
+	# the preemption model the kernel was built with (lazy, full, none, rt, ...)
+	echo "preemption=$(sed -n 's/^CONFIG_PREEMPT\(_[A-Z]*\)\{0,1\}=y$/\1/p' "$bdir/.config" |
+		tr -d _ | tr '[:upper:]' '[:lower:]' | sed 's/^$/full/' | grep -v -x -e build -e count -e rcu -e notifiers |
+		paste -sd +)"
 	echo "module_sha256=$(sha256sum "$out/irqbench.ko" | cut -c1-64)"
 	[ ! -f "$out/irqbench_rust.ko" ] || echo "rust_module_sha256=$(sha256sum "$out/irqbench_rust.ko" | cut -c1-64)"
 	[ ! -f "$bdir/.irqbench-toolchain" ] || echo "toolchain=$(cat "$bdir/.irqbench-toolchain")"

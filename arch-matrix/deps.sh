@@ -1,8 +1,9 @@
 #!/bin/bash
-# deps.sh [ARCH...]: installs what irqbench needs from Debian's packages,
-# only what is missing (quiet and quick when everything is there): the
-# host's tools and, per ARCH (default: defaults.mk's ARCHS; "all" for every
-# row of arches.tsv), its cross compiler, C library and QEMU.
+# deps.sh [--host | ARCH...]: installs what irqbench needs from Debian's
+# packages, only what is missing (quiet and quick when everything is
+# there): the host's tools and, per ARCH (default: ARCHS, else defaults.mk's;
+# "all" for every row of arches.tsv), its cross compiler, C library and
+# QEMU; --host: the host's tools alone (make results, compare, kcidb).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,10 +20,12 @@ PKGS=(
 # row of arches.tsv
 FOREIGN=()
 wanted=("$@")
-if [ ${#wanted[@]} = 0 ]; then
+if [ "${1:-}" = --host ]; then
+	wanted=()
+elif [ ${#wanted[@]} = 0 ]; then
 	read -r -a wanted <<<"$(irqpy cells arches)"
 fi
-for a in $(arch_expand "${wanted[*]}"); do
+for a in $(arch_expand "${wanted[*]:-}"); do
 	for p in $(arch_field "$a" packages); do
 		PKGS+=("$p")
 		case $p in *:*) FOREIGN+=("${p#*:}") ;; esac

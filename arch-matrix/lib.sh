@@ -18,7 +18,8 @@ export IRQBENCH_WORK
 # irqpy MODULE ARGS...: a step of the host tooling (irqbench/MODULE.py),
 # with Debian's Python (its scipy, jsonschema, psycopg2).
 irqpy() {
-	PYTHONPATH="$IRQBENCH_ROOT${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -m "irqbench.$1" "${@:2}"
+	# -P: not the working directory's package (another tree's), this tree's
+	PYTHONPATH="$IRQBENCH_ROOT${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -P -m "irqbench.$1" "${@:2}"
 }
 
 # irqbench_env: REQUEST, ACCEL and REPEAT as the environment sets them, else
@@ -150,7 +151,7 @@ tree_identity() {
 	else
 		# the sha256 of `find . -type f ! -name '.irqbench-*' | sort | xargs
 		# sha256sum`, reading only files not hashed before (tree_hash.py)
-		echo "content-sha256 $(/usr/bin/python3 "$IRQBENCH_ROOT/scripts/tree_hash.py" "$tree" \
+		echo "content-sha256 $(irqpy tree_hash "$tree" \
 			"$IRQBENCH_CACHE/tree-hash.json")"
 	fi
 }

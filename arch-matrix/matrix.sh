@@ -47,3 +47,6 @@ mv "$dir" "$RESULTS/$run_id"
 [ -z "${IRQBENCH_RUN_DIR_FILE:-}" ] || echo "$RESULTS/$run_id" >"$IRQBENCH_RUN_DIR_FILE"
 ln -sfn "$run_id" "$RESULTS/latest"
 progress all "done" "$start" "results/$run_id"
+# the one writer of the store: this run, in one transaction
+irqpy store ingest "$RESULTS/$run_id" 2>/dev/null || echo "irqbench: the run is kept, but the store did not take it: make results retries" >&2
+irqpy report.headline "$RESULTS/$run_id"

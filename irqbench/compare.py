@@ -173,6 +173,10 @@ class Runs:
             self.accels.setdefault(c["run_id"], set()).add(c["accel"])
 
     def resolve(self, name):
+        if os.path.isfile(os.path.join(name, "run.json")):
+            # a run directory anywhere (make repeat's scratch run): stored first
+            self.st.ingest(name)
+            self.__init__(self.st)
         if name in ("latest", "newest"):
             if not self.all:
                 raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
@@ -184,6 +188,19 @@ class Runs:
             name = os.path.basename(os.path.realpath(link))
         name = os.path.basename(os.path.normpath(name))
         if name in self.by_id:
+            return self.by_id[name]
+        unstored = os.path.join(paths.RESULTS, name)
+        if os.path.isfile(os.path.join(unstored, "run.json")):
+            # a run under results/ the store could not take: say why
+            try:
+                self.st.ingest(unstored)
+            except SystemExit as e:
+                code = 2 if "has no records" in str(e) else 3
+                raise Fail(code, f"run {name} holds no records" if code == 2 else
+                           f"bad data: {str(e).removeprefix('irqbench: ')}") from None
+            except (ValueError, KeyError) as e:
+                raise Fail(3, f"bad data in run {name}: {type(e).__name__}: {e}") from None
+            self.__init__(self.st)
             return self.by_id[name]
         hits = [r for r in self.all if r["run_id"].startswith(name)]
         if len(hits) != 1:
@@ -289,7 +306,7 @@ def parse():
 def main():
     a = parse()
     st = store.Store()
-    store.ingest_all(st, quiet=True)
+    store.ingest_all(st, quiet=True, strict=False)
     rs = Runs(st)
     if a.base and not a.new and a.across:
         brun = nrun = rs.resolve(a.base)

@@ -121,7 +121,7 @@ def main(argv):
             a.baseline = os.path.realpath(os.path.join(paths.RESULTS, "latest"))
         return set_baseline(a.baseline)
     st = store.Store()
-    store.ingest_all(st, quiet=True)
+    store.ingest_all(st, quiet=True, strict=False)
     if not a.case:
         list_runs(st)
         return 0

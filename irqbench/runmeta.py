@@ -107,6 +107,10 @@ def main():
                 rows = runfiles.parse_variants(f.read())
             cell["variants"] = runfiles.table_hash(rows)
             tables[cell["variants"]] = rows
+        report = meta[:-len(".meta")] + ".provoke.txt"
+        if os.path.exists(report):
+            with open(report, encoding="utf-8") as f:
+                cell["provoke_report"] = f.read().splitlines()
         cells.append(cell)
     run = {
         "run_id": run_id,
@@ -126,8 +130,9 @@ def main():
         json.dump(run, f, indent=1)
         f.write("\n")
     # run.json holds them now: one file less per cell
-    for p in glob.glob(os.path.join(run_dir, "*.meta")) + glob.glob(
-            os.path.join(run_dir, "*.variants.tsv")):
+    for p in (glob.glob(os.path.join(run_dir, "*.meta"))
+              + glob.glob(os.path.join(run_dir, "*.variants.tsv"))
+              + glob.glob(os.path.join(run_dir, "*.provoke.txt"))):
         os.remove(p)
 
 

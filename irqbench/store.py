@@ -293,13 +293,22 @@ def load_traces(run_dir):
         return json.load(f)
 
 
-def ingest_all(store, dirs=None, quiet=False):
+def ingest_all(store, dirs=None, quiet=False, strict=True):
+    """Store every run of DIRS (default: results/). Not strict (the readers:
+    compare, history, make results), a run that cannot be stored is named on
+    stderr and left out, so one broken run does not hide the others."""
     added = 0
     for d in dirs or runfiles.run_dirs():
-        if store.ingest(d) == "added":
-            added += 1
-            if not quiet:
-                print(f"store: added {os.path.basename(os.path.normpath(d))}", file=sys.stderr)
+        try:
+            if store.ingest(d) == "added":
+                added += 1
+                if not quiet:
+                    print(f"store: added {os.path.basename(os.path.normpath(d))}", file=sys.stderr)
+        except (SystemExit, ValueError, KeyError, OSError) as e:
+            if strict:
+                raise
+            print(f"store: {os.path.basename(os.path.normpath(d))} left out: "
+                  f"{str(e).removeprefix('irqbench: ')}", file=sys.stderr)
     return added
 
 

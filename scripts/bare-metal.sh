@@ -24,19 +24,18 @@ dir=$IRQBENCH_ROOT/results/.partial-$run_id
 mkdir -p "$dir"
 printf '%s' "$request" >"$dbg/run" || die "the module refused the request (see dmesg)"
 log=$dir/$cell.console.log
-{
-	echo "@@IRQBENCH BEGIN results@@"
-	cat "$dbg/results"
-	echo "@@IRQBENCH END results@@"
-	echo "@@IRQBENCH BEGIN samples@@"
-	cat "$dbg/samples"
-	echo "@@IRQBENCH END samples@@"
-} >"$log"
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/collect.py" "$log" "$dir/$cell"
+# the sections a guest prints, for irqbench.collect
+for f in variants results samples measurements; do
+	echo "@@IRQBENCH BEGIN $f@@"
+	cat "$dbg/$f"
+	echo "@@IRQBENCH END $f@@"
+done >"$log"
+irqpy collect "$log" "$dir/$cell" >/dev/null || die "the records did not collect"
+gzip -f -n "$log"
 {
 	echo "cell=$cell"
 	echo "arch=$arch"
-	echo "kernel=$(uname -r)"
+	echo "kernel_series=$(uname -r | grep -o '^[0-9]*\.[0-9]*')"
 	echo "kernel_release=$(uname -r)"
 	echo "config=host"
 	echo "config_sha256=$(sha256sum "/boot/config-$(uname -r)" 2>/dev/null | cut -c1-64)"
@@ -46,4 +45,5 @@ log=$dir/$cell.console.log
 irqpy runmeta "$dir" "$run_id" "$commit"
 mv "$dir" "$IRQBENCH_ROOT/results/$run_id"
 ln -sfn "$run_id" "$IRQBENCH_ROOT/results/latest"
+irqpy store ingest "$IRQBENCH_ROOT/results/$run_id"
 echo "results/$run_id"

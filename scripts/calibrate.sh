@@ -1,7 +1,7 @@
 #!/bin/bash
 # calibrate.sh OUT_DIR: the ns-mode gate's calibration. Two runs at one
 # commit over ARCHS x KERNELS x CONFIGS under plain TCG with REPEAT boots
-# per cell (RESULTS=OUT_DIR), then scripts/calibrate.py compares them: the
+# per cell (RESULTS=OUT_DIR), then irqbench/calibrate.py compares them: the
 # false-positive rate of run 2 against run 1, and whether a planted 5 %
 # slowdown of one case (its per-boot figures in run 2 scaled by 1.05) is found.
 set -euo pipefail

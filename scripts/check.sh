@@ -4,7 +4,8 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
 # (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
 # on) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers results annotate rust" runs
+# CHECK_ONLY="host lint distro inputs guests broken checkers store kcidb schema results
+# variant annotate rust" runs
 # only those stages (for a quick look; make check runs all). Two stages run
 # only when named, too slow for make check's budget: CHECK_ONLY=bisect (make
 # check-bisect: three kernel builds, minutes even warm) and CHECK_ONLY=arches
@@ -255,29 +256,42 @@ if stage broken; then
 	progress check broken "$t" "a panicking and a hanging guest"
 fi
 
+# Python test modules of tests/, each printing KTAP: NAME MODULE ARGS...
+pytest_stage() {
+	local name=$1 rc=0
+	shift
+	PYTHONPATH=$IRQBENCH_ROOT /usr/bin/python3 -m "tests.$1" "${@:2}" \
+		>"$out/$name.ktap" 2>"$out/$name.log" || rc=$?
+	ktap "$name: " "$out/$name.ktap"
+	status "$name" "$rc"
+}
 # The checkers themselves, on planted faults: each must be caught.
-if stage checkers; then
-	rc=0
-	PYTHONPATH=$IRQBENCH_ROOT /usr/bin/python3 -m tests.test_checkers "$src73/tools/testing/kunit" \
-		>"$out/checkers.ktap" 2>&1 || rc=$?
-	ktap "checkers: " "$out/checkers.ktap"
-	status "checkers" "$rc"
-fi
+stage checkers && pytest_stage checkers test_checkers "$src73/tools/testing/kunit"
+# The store on SQLite and on a PostgreSQL server the test starts and stops
+stage store && pytest_stage store test_store
+# KCIDB documents validate against the vendored schema; planted violations fail
+stage kcidb && pytest_stage kcidb test_kcidb
+# The record's fields, the variant table and the tree's layout, each in one home
+stage schema && pytest_stage schema test_schema
 
 # The results tooling on records the guests just produced.
 t=$(date +%s)
 if ! stage results; then
 	:
-elif ls "$out"/guests/*.json >/dev/null 2>&1; then
+elif ls "$out"/guests/*.csv.gz >/dev/null 2>&1; then
+	pytest_stage results test_results "$out/guests"
+	# RESULTS.md is exactly what the runs of the current irqbench give
 	rc=0
-	/usr/bin/python3 "$IRQBENCH_ROOT/scripts/test_results.py" "$out/guests" \
-		>"$out/results.ktap" 2>"$out/results.log" || rc=$?
-	ktap "results: " "$out/results.ktap"
-	status "results tooling" "$rc"
+	IRQBENCH_DB=$out/results.sqlite irqpy report --check >"$out/results-page.log" 2>&1 || rc=$?
+	if [ "$rc" = 0 ]; then
+		note pass "RESULTS.md is what the stored runs of the current irqbench give"
+	else
+		note fail "RESULTS.md: $(tail -n 1 "$out/results-page.log")"
+	fi
 else
 	note fail "results: no guest records to test the tooling on"
 fi
-progress check results "$t" "compare, history, plots, dashboard"
+progress check results "$t" "compare, history, plots, dashboard, RESULTS.md"
 
 # Stages that are one script writing KTAP: NAME SCRIPT DESCRIPTION [ERRLOG]
 # (ERRLOG: its stderr goes to $out/NAME.log instead of the console).
@@ -294,6 +308,8 @@ ktap_stage() {
 	ktap "$1: " "$out/$1.ktap"
 	progress check "$1" "$t" "$3"
 }
+# a variant added in two places appears in records, checks and pages
+ktap_stage variant check-variant.sh "a throwaway variant: records, checks, pages"
 # trace length == tcg-icount figure, both arches
 ktap_stage annotate check-annotate.sh "trace length against the icount figure"
 # make bisect names a planted one-instruction commit

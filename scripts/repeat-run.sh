@@ -6,7 +6,7 @@
 # run lands in RESULTS (default: this checkout's results/) with run.json's
 # repeat_of naming the original. Afterwards each cell's kernel image, module
 # and initramfs hashes are compared with the original's, and the figures
-# with scripts/compare.py (under tcg-icount they should match).
+# with irqbench/compare.py (under tcg-icount they should match).
 # Exit: 0 repeated, 2 a cell failed or a hash differs, 3 usage or data error.
 set -euo pipefail
 # shellcheck source=../arch-matrix/lib.sh
@@ -117,6 +117,6 @@ for c in a.get("cells", []):
 sys.exit(2 if bad else 0)
 EOF
 echo "irqbench: repeat-run: figures, $run_id against the repeat:" >&2
-/usr/bin/python3 "$IRQBENCH_ROOT/scripts/compare.py" "$orig" "$new" | tail -n 1 >&2 || true
+irqpy compare "$orig" "$new" | tail -n 1 >&2 || true
 echo "$new"
 exit "$same"

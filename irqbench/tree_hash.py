@@ -1,5 +1,4 @@
-#!/usr/bin/python3
-"""tree_hash.py TREE CACHE: the sha256 of `find . -type f ! -name '.irqbench-*'
+"""python3 -m irqbench.tree_hash TREE CACHE: the sha256 of `find . -type f ! -name '.irqbench-*'
 | sort | xargs sha256sum` in TREE, as lib.sh's tree_identity() defines it,
 without reading files whose content is already known. CACHE (JSON) maps a
 file's device, inode, size and mtime to its sha256, as git's index does

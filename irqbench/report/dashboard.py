@@ -1,15 +1,16 @@
-"""plots/out/index.html: the latest run against the baseline. Verdicts
-first (regressions, improvements, missing cases), then the plots, then every
-case in a table sortable and filterable by arch, kernel, variant and state,
-and a history of each case across runs. A static page: inline script, no
-server, nothing fetched."""
+"""plots/out/index.html: the newest run against a baseline of the same
+irqbench (method identity), so a verdict is about a kernel, never about a
+change of irqbench. Verdicts first (regressions, improvements, missing
+cases), then the plots, then every case in a table sortable and filterable
+by arch, kernel, variant and state, and a history of each case across runs.
+A static page: inline script, no server, nothing fetched."""
 import html
 import os
 import statistics
 
-import compare
-import plots
-import runs
+from .. import compare
+from ..paths import RESULTS
+from . import plots
 
 SCRIPT = """
 function cellv(tr, i) { return tr.children[i].getAttribute('data-v') || tr.children[i].textContent; }
@@ -61,26 +62,49 @@ def verdict_list(title, cls, names):
     return f"<h3 class='{cls}'>{e(title)}: {len(names)}</h3><ul class='{cls}'>{items}</ul>"
 
 
-def history_rows(all_runs):
-    """{case name: [(run id, median p50 over boots, unit)]} across runs."""
+def history_rows(runs, recs_of, keys):
+    """{case name: [(run id, median p50 over boots, unit)]} across runs,
+    for the cases of the table."""
     out = {}
-    for d, _meta, recs in all_runs:
+    for run in runs:
         per = {}
-        for r in recs:
-            per.setdefault(compare.key_name(tuple(compare.field(r, k) for k in compare.KEY), None),
-                           []).append(r)
+        for r in recs_of(run):
+            name = compare.key_name(tuple(compare.field(r, k) for k in compare.KEY), None)
+            if name in keys:
+                per.setdefault(name, []).append(r)
         for name, rs in per.items():
             out.setdefault(name, []).append(
-                (os.path.basename(d), statistics.median(float(r["p50"]) for r in rs), rs[0]["unit"]))
+                (f"{run['run_id']} ({run['method']})", statistics.median(r["p50"] for r in rs),
+                 rs[0]["unit"]))
     return out
 
 
-def write(latest, baseline, made, threshold, all_runs=()):
-    summary = "No baseline yet: <code>make baseline</code> names one."
-    verdicts, rows_html, opts = "", [], {}
+def pick(rs):
+    """(newest run, its baseline): results/baseline where it is of the same
+    method identity and accelerators, else the newest earlier run that is;
+    None where no run is."""
+    if not rs.all:
+        return None, None
+    new = rs.all[-1]
+    acc = rs.accels.get(new["run_id"])
+    same = [r for r in rs.all[:-1] if r["method"] == new["method"]
+            and rs.accels.get(r["run_id"]) == acc]
+    link = os.path.join(RESULTS, "baseline")
+    if os.path.islink(link):
+        b = rs.by_id.get(os.path.basename(os.path.realpath(link)))
+        if b in same:
+            return new, b
+    return new, (same[-1] if same else None)
+
+
+def write(st, made, threshold=1.0):
+    rs = compare.Runs(st)
+    latest, baseline = pick(rs)
+    summary = ("No baseline measured by the same irqbench as the newest run yet: a second run "
+               "of it, or <code>make baseline</code> on one, gives the verdicts.")
+    verdicts, rows_html, opts, names = "", [], {}, set()
     if latest and baseline:
-        _, brecs = runs.load_run(baseline)
-        _, nrecs = runs.load_run(latest)
+        brecs, nrecs = rs.records(baseline), rs.records(latest)
         try:
             exact = {r["accel"] for r in brecs} <= compare.EXACT_ACCELS
             o = compare.options() if exact else compare.options(threshold=threshold)
@@ -92,8 +116,9 @@ def write(latest, baseline, made, threshold, all_runs=()):
             count = {}
             for r in rows:
                 count[r["verdict"]] = count.get(r["verdict"], 0) + 1
-            summary = (f"<b>{e(os.path.basename(latest))}</b> against baseline "
-                       f"<b>{e(os.path.basename(baseline))}</b>: {len(rows)} cases matched, "
+            summary = (f"<b>{e(latest['run_id'])}</b> against baseline "
+                       f"<b>{e(baseline['run_id'])}</b>, both measured by irqbench "
+                       f"<code>{e(latest['method'])}</code>: {len(rows)} cases matched, "
                        + ", ".join(f"{v} {e(k)}" for k, v in sorted(count.items()))
                        + f"; {len(only_b)} missing from the latest run, {len(only_n)} new.")
         verdicts = (verdict_list("Regressions", "bad", [f"{r['name']}: {r['delta']:+.3f} {r['unit']}" for r in rows if r["verdict"] == "REGRESSION"])
@@ -102,6 +127,7 @@ def write(latest, baseline, made, threshold, all_runs=()):
                                    [compare.key_name(k, None) for k in only_b]))
         for i, r in enumerate(rows):
             d = dict(zip(compare.KEY, r["key"]))
+            names.add(r["name"])
             for k in ("arch", "kernel", "variant", "irq_state"):
                 opts.setdefault(k, set()).add(str(d[k]))
             cls = {"REGRESSION": "bad", "improvement": "good"}.get(r["verdict"], "")
@@ -113,20 +139,25 @@ def write(latest, baseline, made, threshold, all_runs=()):
                 f"data-irq_state='{e(d['irq_state'])}'><td>{e(r['verdict'])}</td><td>{e(r['name'])}</td>"
                 f"<td>{r['bm']:.3f}</td><td>{r['nm']:.3f}</td><td data-v='{r['delta']:.6f}'>{r['delta']:+.3f}</td>"
                 f"<td>{ratio}</td><td>{p}</td><td>{min(len(r['b']), len(r['n']))}</td><td>{e(r['unit'])}</td></tr>")
+    elif latest:
+        summary = (f"<b>{e(latest['run_id'])}</b> (irqbench <code>{e(latest['method'])}</code>) has "
+                   "no earlier run of the same irqbench and accelerators to be compared with: "
+                   "the runs before it measured another irqbench, whose differences are "
+                   "irqbench's, not a kernel's.")
     selects = "".join(
         f"<label>{e(k)} <select class='f' name='{e(k)}'><option value=''>all</option>"
         + "".join(f"<option>{e(v)}</option>" for v in sorted(vals)) + "</select></label> "
         for k, vals in sorted(opts.items()))
     hists = []
-    for name, pts in sorted(history_rows(all_runs).items()):
+    same = [r for r in rs.all if latest and rs.accels.get(r["run_id"]) == rs.accels.get(latest["run_id"])]
+    for name, pts in sorted(history_rows(same, rs.records, names).items()):
         cells = "".join(f"<tr><td>{e(run)}</td><td>{v:.3f}</td><td>{e(u)}</td></tr>" for run, v, u in pts)
         hists.append(f"<div class='hist' data-case='{e(name)}' hidden><h3>{e(name)}</h3>"
                      f"<table><tr><th>run</th><th>p50</th><th>unit</th></tr>{cells}</table></div>")
     figs = []
-    for section, items in made.items():
-        for caption, name in items:
-            figs.append(f"<figure><img src='{name}.svg' alt='{e(caption)}'>"
-                        f"<figcaption>{e(section)}: {e(caption)} (<a href='{name}.png'>PNG</a>)</figcaption></figure>")
+    for caption, name in made:
+        figs.append(f"<figure><img src='{name}.svg' alt='{e(caption)}'>"
+                    f"<figcaption>{e(caption)} (<a href='{name}.png'>PNG</a>)</figcaption></figure>")
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>irqbench dashboard</title>
 <link rel="icon" href="data:,">
@@ -145,7 +176,8 @@ figure {{ display: inline-block; margin: 1em; }} img {{ max-width: 960px; }}
 {verdicts}
 </section>
 <p>Under tcg-icount figures are exact guest instructions per operation (path length, not time);
-under plain TCG, emulation nanoseconds, judged on per-boot medians. See RESULTS.md for the method.</p>
+under plain TCG, emulation nanoseconds, judged on per-boot medians. See RESULTS.md for the findings
+and docs/method.md for the method.</p>
 <section id="plots"><h2>Plots</h2>
 {''.join(figs)}
 </section>
@@ -162,5 +194,7 @@ under plain TCG, emulation nanoseconds, judged on per-boot medians. See RESULTS.
 <script>{SCRIPT}</script>
 </body></html>
 """
-    with open(os.path.join(plots.OUT, "index.html"), "w", encoding="utf-8") as f:
+    os.makedirs(plots.out_dir(), exist_ok=True)
+    with open(os.path.join(plots.out_dir(), "index.html"), "w", encoding="utf-8") as f:
         f.write(page)
+    return latest, baseline

@@ -1,27 +1,28 @@
-#!/usr/bin/python3
-"""calibrate.py RUN1 RUN2 [OUT_JSON]: calibration of the ns-mode gate from
-two plain-TCG runs at one commit with REPEAT>=2 (scripts/calibrate.sh makes
-them). False positives: cases RUN2 calls changed against RUN1 (none is
+"""python3 -m irqbench.calibrate RUN_DIR1 RUN_DIR2 [OUT_JSON]: calibration of
+the ns-mode gate from two plain-TCG runs at one commit with REPEAT>=2
+(scripts/calibrate.sh makes them). False positives: cases RUN2 calls changed against RUN1 (none is
 real). Power: one case of RUN2 (PLANT, the first counted native d1 irqs-on
 case) has every per-boot figure scaled by 1.05, a planted 5 % slowdown;
 found when compare calls it a regression. Writes OUT_JSON (default
-results/calibration.json), which scripts/report.py renders in RESULTS.md."""
+results/calibration.json), which the generated pages render."""
 import json
 import os
 import sys
 
-import compare
-import runs
+from . import compare, paths, runfiles
 
 
 def main():
     if len(sys.argv) not in (3, 4):
         print("usage: calibrate.py RUN1 RUN2 [OUT_JSON]", file=sys.stderr)
         sys.exit(3)
-    d1, d2 = compare.resolve(sys.argv[1]), compare.resolve(sys.argv[2])
-    out = sys.argv[3] if len(sys.argv) == 4 else os.path.join(runs.RESULTS, "calibration.json")
-    m1, r1 = runs.load_run(d1)
-    m2, r2 = runs.load_run(d2)
+    d1, d2 = sys.argv[1], sys.argv[2]
+    for d in (d1, d2):
+        if not os.path.isfile(os.path.join(d, "run.json")):
+            raise compare.Fail(3, f"{d} is not a run directory")
+    out = sys.argv[3] if len(sys.argv) == 4 else os.path.join(paths.RESULTS, "calibration.json")
+    m1, r1 = runfiles.load_run(d1)
+    m2, r2 = runfiles.load_run(d2)
     if {r["accel"] for r in r1 + r2} != {"tcg"}:
         raise compare.Fail(3, "calibration needs two plain-TCG (ns) runs")
     opts = compare.options()
@@ -32,11 +33,11 @@ def main():
                    key=lambda r: (r["arch"], r.get("boot", 0)))
     if not plant:
         raise compare.Fail(3, "RUN2 has no counted native d1 irqs-on case to plant a slowdown in")
-    key = runs.case_key(plant[0])
+    key = runfiles.case_key(plant[0])
     planted = []
     for r in r2:
         r = dict(r)
-        if runs.case_key(r) == key:
+        if runfiles.case_key(r) == key:
             for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
                 r[k] = r[k] * 1.05
             r["values"] = [v * 1.05 for v in r.get("values", [])]

@@ -1,0 +1,68 @@
+"""make results: the store from results/, then RESULTS.md, the generated
+pages (docs/results/), the plots and the dashboard (plots/out/) from it.
+
+    python3 -m irqbench.report [--check]
+
+--check regenerates into a scratch directory and compares with the
+RESULTS.md in the tree: it fails (exit 1, naming the first differing line)
+when the page holds anything the current runs do not give, a figure
+typed in by hand or a stale cell published.
+"""
+import difflib
+import os
+import sys
+import tempfile
+
+from .. import store
+from ..paths import tree
+from . import dashboard, findings, pages, plots
+from .data import Current, Figures
+
+
+def generate(results_md, st=None):
+    cur = Current(st or store.Store())
+    figs = Figures()
+    links = pages.all_pages(cur, figs)
+    made = [(c, n) for c, n in [("lock() and lock_with() per arch", plots.claims_plot(cur, figs))] if n]
+    if made:
+        links.insert(0, f"![lock() and lock_with()](plots/out/{made[0][1]}.svg)")
+    links.append("- the dashboard, the newest run against a run of the same irqbench: "
+                 "[plots/out/index.html](plots/out/index.html)")
+    text = findings.write(cur, figs, results_md, links)
+    figs.dump(os.path.join(os.path.dirname(os.path.abspath(results_md)), "figures.json")
+              if os.environ.get("IRQBENCH_RESULTS_MD") else os.path.join(pages.out_dir(), "figures.json"))
+    latest, base = dashboard.write(cur.st, made)
+    return cur, text, latest, base
+
+
+def main(argv):
+    st = store.Store()
+    store.ingest_all(st, quiet=True, strict=False)
+    if argv[:1] == ["--check"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["IRQBENCH_PAGES_OUT"] = os.path.join(tmp, "pages")
+            os.environ["IRQBENCH_PLOTS_OUT"] = os.path.join(tmp, "plots")
+            _cur, text, _l, _b = generate(os.path.join(tmp, "RESULTS.md"), st)
+        with open(os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), encoding="utf-8") as f:
+            have = f.read()
+        if have == text:
+            print("RESULTS.md is what the current runs give")
+            return 0
+        diff = list(difflib.unified_diff(text.splitlines(), have.splitlines(), "generated",
+                                         "RESULTS.md", n=0, lineterm=""))
+        first = next((l for l in diff if l.startswith("+") and not l.startswith("+++")),
+                     diff[2] if len(diff) > 2 else "?")
+        print(f"RESULTS.md differs from what the current runs give ({len(diff)} diff lines); "
+              f"first line only in RESULTS.md: {first[1:]!r}", file=sys.stderr)
+        return 1
+    cur, text, latest, base = generate(os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), st)
+    print(f"RESULTS.md ({len(text.splitlines())} lines, {len(text.encode())} bytes) and "
+          f"docs/results/ from {len(cur.cells)} cells of irqbench {cur.method}"
+          + (f"; {len(cur.stale)} cells not re-measured" if cur.stale else "")
+          + f"; dashboard: {latest['run_id'] if latest else 'no run'} against "
+          + (base["run_id"] if base else "no same-identity baseline"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

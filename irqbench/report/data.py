@@ -1,0 +1,113 @@
+"""What the generated pages may publish: the store's cells measured by the
+current tree's irqbench (method identity), and what they cannot.
+
+A cell is (arch, kernel series, config, accel). Its published records are
+those of the newest run of the current method identity that measured it;
+a cell measured only by other identities is history, listed as not
+re-measured and never given a figure. Every figure a page prints goes
+through Figures, which remembers the records it came from."""
+import json
+import os
+
+from .. import identity, store
+from ..tables import arch_order, series, version_key
+from ..variants import Table
+
+ACCEL_ORDER = ["tcg-icount", "kvm", "bare-metal", "tcg"]
+
+
+def cell_key(c):
+    return (c["arch"], c.get("kernel_series") or series(c.get("kernel_release") or "?"),
+            c["config"], c["accel"])
+
+
+def cell_name(key):
+    return "-".join(key[:3]) + ("" if key[3] == "tcg-icount" else f" ({key[3]})")
+
+
+def sort_cells(keys):
+    return sorted(keys, key=lambda k: (ACCEL_ORDER.index(k[3]) if k[3] in ACCEL_ORDER else 9,
+                                       arch_order([k[0]]), version_key(k[1]), k[2]))
+
+
+class Current:
+    """The current method's cells and records, and the history beside them."""
+
+    def __init__(self, st=None, method=None):
+        self.st = st or store.Store()
+        self.method = method or os.environ.get("IRQBENCH_METHOD") or identity.of_tree()
+        self.runs = {r["run_id"]: r for r in self.st.runs()}
+        cells = sorted(self.st.cells(), key=lambda c: (self.runs[c["run_id"]]["date"] or "",
+                                                       c["run_id"]))
+        self.cells, self.old = {}, {}
+        for c in cells:  # oldest first: the newest run of a cell wins
+            key = cell_key(c)
+            if self.runs[c["run_id"]]["method"] == self.method:
+                self.cells[key] = c
+            else:
+                self.old[key] = c
+        self.stale = sort_cells(k for k in self.old if k not in self.cells)
+        self._recs = {}
+
+    def keys(self, accel=None):
+        return sort_cells(k for k in self.cells if accel is None or k[3] == accel)
+
+    def run_of(self, key):
+        return self.runs[self.cells[key]["run_id"]]
+
+    def records(self, key):
+        """The published records of a cell (the median boot's where it was
+        booted more than once), by (variant, impl, depth, state)."""
+        if key not in self._recs:
+            c = self.cells[key]
+            rows = self.st.records(c["run_id"], samples=False, where="cell = ?",
+                                   args=(c["cell"],))
+            groups = {}
+            for r in rows:
+                groups.setdefault((r["variant"], r["impl"], r["depth"], r["irq_state"]), []).append(r)
+            self._recs[key] = {k: sorted(v, key=lambda r: (r["p50"], r["boot"]))[(len(v) - 1) // 2]
+                               for k, v in groups.items()}
+        return self._recs[key]
+
+    def table(self, key):
+        return Table(self.cells[key]["variants"])
+
+    def find(self, key, variant, impl, depth, state):
+        return self.records(key).get((variant, impl, depth, state))
+
+    def traces(self, key):
+        """{case: trace} of the cell's run (make annotate-results)."""
+        c = self.cells[key]
+        return {t["case"]: t for t in self.st.traces(c["run_id"]) if t.get("cell") == c["cell"]}
+
+    def provenance(self, key):
+        """What a reader needs to repeat a cell: run, kernel, config, accel,
+        compiler, the command."""
+        c, run = self.cells[key], self.run_of(key)
+        return {"run": run["run_id"], "kernel": c["kernel_release"], "config": c["config"],
+                "accel": c["accel"], "compiler": c["compiler"], "command": run["command"],
+                "preemption": preemption(c), "method": run["method"]}
+
+
+def preemption(cell):
+    """The preemption model the cell's kernel was built with (build-cell.sh
+    reads it from the kernel's .config: lazy, full, none, full+rt, ...)."""
+    return (cell.get("meta") or {}).get("preemption", "unrecorded")
+
+
+class Figures:
+    """Every figure a page prints, with the records it came from: a page's
+    numbers are checked against these (no typed figures)."""
+
+    def __init__(self):
+        self.used = []
+
+    def rec(self, cur, key, rec, field="p50"):
+        self.used.append({"cell": cell_name(key), "run": cur.cells[key]["run_id"],
+                          "case": f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}",
+                          "field": field, "value": rec[field]})
+        return rec[field]
+
+    def dump(self, path):
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.used, f, indent=0, sort_keys=True)

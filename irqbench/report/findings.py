@@ -1,0 +1,276 @@
+"""RESULTS.md: the findings page. The answers to the thread's questions on its
+first screen, then the tables they come from, the thread's pairs with a
+verdict each, why (from traces), what a count cannot say, and where the
+rest is. Every figure is a record of a run of the current irqbench (its
+method identity); a cell without such a run is named as not re-measured,
+with no figure."""
+from . import claims, explain
+from .data import cell_name
+
+ARCH_LABEL = {"x86_64": "x86_64", "arm64": "arm64"}
+
+
+def f(v, nd=0):
+    if v is None:
+        return "–"
+    return f"{v:.{nd}f}" if nd else (f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}")
+
+
+def pct(a, b):
+    return f"{100 * (a - b) / a:.0f} %" if a else "–"
+
+
+def c_lw(tab):
+    return next((r for r in tab if r["column"] == "C, gcc"), None)
+
+
+def rust_lw(tab):
+    return next((r for r in tab if r["column"] == "Rust"), None)
+
+
+def answer_lock_with(cur, figs):
+    parts = []
+    for arch in claims.ARCHES:
+        tab = claims.table(cur, figs, arch)
+        c, r = c_lw(tab), rust_lw(tab)
+        if not c or c["lock_off"] is None or c["lock_with"] is None:
+            parts.append(f"{arch}: not measured by the current irqbench")
+            continue
+        s = (f"on {arch} lock_with() runs **{f(c['lock_with'])}** instructions where lock() "
+             f"entered off runs **{f(c['lock_off'])}**, {pct(c['lock_off'], c['lock_with'])} fewer "
+             f"(C, {cell_name(c['cell'])})")
+        if r and r["lock_off"] is not None and r["lock_with"] is not None:
+            s += (f"; the thread's Rust: {f(r['lock_with'])} against {f(r['lock_off'])} "
+                  f"({cell_name(r['cell'])})")
+        parts.append(s)
+    rows = [c_lw(claims.table(cur, figs, a)) for a in claims.ARCHES]
+    rows = [r for r in rows if r and r["lock_off"] is not None and r["lock_with"] is not None]
+    yes = [r["lock_with"] < r["lock_off"] for r in rows]
+    head = "Yes" if yes and all(yes) else "No" if yes and not any(yes) else "Not everywhere"
+    return (f"**Is lock_with() cheaper than lock() when interrupts are already off? {head}.** "
+            + "; ".join(parts) + ". *Why* below says which instructions the difference is.")
+
+
+def answer_token(cur, figs):
+    parts = []
+    for arch in claims.ARCHES:
+        c = c_lw(claims.table(cur, figs, arch))
+        if not c or c["break_even"] is None:
+            continue
+        parts.append(f"on {arch} taking the token (entered on) costs {f(c['token'])}, so token + "
+                     f"one lock_with() is {f(c['token_lock_with'])} against lock() entered on "
+                     f"{f(c['lock_on'])}: it pays off from **{c['break_even']} "
+                     f"lock{'s' if c['break_even'] > 1 else ''} per token**")
+    if not parts:
+        return None
+    return ("**What does the token cost?** " + "; ".join(parts) + ". lock_with() wins where one "
+            "proof of disabled interrupts covers that many locks, or where interrupts are off "
+            "anyway (an interrupt handler: the off-raw column).")
+
+
+def answer_scoped(cur, figs):
+    parts = []
+    for arch in claims.ARCHES:
+        c = c_lw(claims.table(cur, figs, arch))
+        key = c["cell"] if c else None
+        if not key:
+            continue
+        d8s = cur.find(key, "scoped", "native", 8, "on")
+        d8c = cur.find(key, "counted", "native", 8, "on")
+        if c["scoped"] is None or c["lock_on"] is None:
+            continue
+        s = (f"on {arch} scoped_guard(irqsave) around a plain lock costs {f(c['scoped'])} "
+             f"against spin_lock_irq_disable()'s {f(c['lock_on'])} at depth 1")
+        if d8s and d8c:
+            s += (f", {f(figs.rec(cur, key, d8s))} against {f(figs.rec(cur, key, d8c))} "
+                  "at depth 8")
+        parts.append(s)
+    if not parts:
+        return None
+    rows = [c_lw(claims.table(cur, figs, a)) for a in claims.ARCHES]
+    cheaper = [r["scoped"] < r["lock_on"] for r in rows
+               if r and r["scoped"] is not None and r["lock_on"] is not None]
+    head = ("the scoped macro is cheaper" if cheaper and all(cheaper) else
+            "the counter is cheaper" if cheaper and not any(cheaper) else "it depends on the arch")
+    return (f"**Is a new counter needed (Bart's question)? On cost, {head}:** "
+            + "; ".join(parts) + ". What the counter buys is that releasing locks hand over "
+            "hand never turns interrupts back on under a held lock (counted_hoh and "
+            "raw_counted_hoh never leak; irqsave_hoh always does, in every cell).")
+
+
+def leaks(cur, key, variant):
+    """Whether a hand-over-hand variant entered on at depth 2 left
+    interrupts on under a held lock in every verified operation (True),
+    never (False), or was not measured (None)."""
+    r = cur.find(key, variant, "native", 2, "on")
+    if not r:
+        return None
+    return r["irq_leaks"] == r["verify_ops"] if r["irq_leaks"] else False
+
+
+def answer_rt(cur):
+    for key in cur.keys():
+        if key[2] != "rt+debug":
+            continue
+        c = cur.cells[key]
+        report = (c.get("meta") or {}).get("provoke_report") or []
+        first = next((l.strip() for l in report if "sleeping function" in l), None)
+        if not first:
+            continue
+        raw = leaks(cur, key, "raw_irqsave_hoh")
+        cnt = leaks(cur, key, "raw_counted_hoh")
+        tail = ""
+        if raw is not None and cnt is not None:
+            tail = (" On RT only raw_spinlock_t masks: released hand over hand, "
+                    f"raw_spin_lock_irqsave() {'left interrupts on under a held lock in every verified operation' if raw else 'never leaked'} "
+                    f"and raw_spin_lock_irq_disable() {'leaked too' if cnt else 'never did'} "
+                    "(raw_irqsave_hoh, raw_counted_hoh, depth 2, entered on).")
+        return ("**PREEMPT_RT: lock_with() under local_interrupt_disable() is a bug there.** "
+                "spinlock_t is a sleeping rt_mutex, and taking it with interrupts masked is what "
+                "the kernel reported when the selftest took that path once on purpose "
+                f"({cell_name(key)}, run {c['run_id']}): `{first}`." + tail)
+    return ("**PREEMPT_RT: lock_with() under local_interrupt_disable() is a bug there** "
+            "(spinlock_t is a sleeping rt_mutex). No rt+debug cell of the current irqbench holds "
+            "the kernel's report yet: `make bench KERNELS=7.3 CONFIGS=rt+debug` records it.")
+
+
+def lock_table(cur, figs, arch):
+    tab = claims.table(cur, figs, arch)
+    if not tab:
+        return [f"No {arch} cell of the current irqbench has these cases."]
+    out = ["| code | lock() on | lock() off | lock() off-raw | lock_with() | token | token + "
+           "lock_with() | scoped | break-even locks/token | cell (kernel, config, preemption, "
+           "compiler) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in tab:
+        p = cur.provenance(r["cell"])
+        be = str(r["break_even"]) if r["break_even"] is not None else "–"
+        out.append(f"| {r['column']} | {f(r['lock_on'])} | {f(r['lock_off'])} | "
+                   f"{f(r['lock_off_raw'])} | {f(r['lock_with'])} | {f(r['token'])} | "
+                   f"{f(r['token_lock_with'])} | {f(r['scoped'])} | {be} | {p['kernel']}, "
+                   f"{p['config']}, {p['preemption']}, {compiler(p['compiler'])} |")
+    return out
+
+
+def compiler(text):
+    t = (text or "?").split("(")[0].strip()
+    v = (text or "").split()[-1] if text else ""
+    return f"{t} {v}".strip() if t.lower() in ("gcc", "debian clang", "clang") else (text or "?")
+
+
+def verdict_table(cur, figs):
+    rows = claims.thread_verdicts(cur, figs)
+    out = ["| claim | thread run | thread's ratio (ns) | its tick interval | irqbench's ratio "
+           "(insn, Rust cell) | verdict |", "|---|---|---:|---|---:|---|"]
+    for r in rows:
+        mine = f"{r['mine']:.2f} ({cell_name(r['cell'])})" if r["mine"] is not None else "–"
+        out.append(f"| {r['claim']['question']} | {r['machine']['label']}, run {r['run']}: "
+                   f"{r['cheap']} vs {r['dear']} ns | ×{r['ratio']:.2f} | ×{r['lo']:.2f}–"
+                   f"{r['hi']:.2f} | {mine} | {r['verdict']} |")
+    return out
+
+
+def why(cur, figs):
+    out = []
+    for arch in claims.ARCHES:
+        key = (arch, "7.3", "default", "tcg-icount")
+        if key not in cur.cells:
+            continue
+        rows = explain.pairs(cur, figs, ("counted", "native", 1, "off"),
+                             ("lock_with", "native", 1, "off"), arch, "default")
+        r = next((x for x in rows if x["cell"] == key), None)
+        if not r:
+            continue
+        if r["classes"] is None:
+            out.append(f"- {arch}: no trace of both in {cell_name(key)} yet "
+                       "(`make annotate-results`).")
+            continue
+        extra = ", ".join(f"`{asm}` ×{n}" if n > 1 else f"`{asm}`"
+                          for (asm, cls), n, _fn in r["only_a"]
+                          if cls in ("irqflag", "preempt", "percpu", "barrier", "atomic"))
+        out.append(f"- **{arch}** ({cell_name(key)}): lock() entered off runs {f(r['diff'])} "
+                   f"instructions more than lock_with(): {explain.classes_text(r['classes'])}. "
+                   f"The design's share is {extra or 'none'}: lock() saves and masks the flags "
+                   "at every level and moves the count in preempt_count's HARDIRQ_DISABLE bits "
+                   "on the way in and out; the rest is the code around them (the count's tests "
+                   "and branches).")
+    return out
+
+
+def cannot_say(cur, figs):
+    t = claims.thread()
+    out = []
+    m4 = t["machines"]["m4"]
+    out.append(f"- {m4['label']}: {m4['tick_why']}. The thread's lock_with()/lock() ratio is "
+               "therefore only known to lie in the tick interval of the table above.")
+    i7 = t["machines"]["i7"]
+    out.append(f"- {i7['label']}: {i7['caveat']}.")
+    ex = claims.excess_per_insn(cur, figs)
+    for e in ex:
+        out.append(f"- {e['machine']['label']}, run {e['run']}: lock()'s interrupts-on excess "
+                   f"costs {e['ns_per_excess_insn']:.2f} ns per instruction of it "
+                   f"({e['excess_insn']:.0f} instructions, {cell_name(e['cell'])}) against "
+                   f"{e['ns_per_base_insn']:.2f} ns per instruction for the rest of lock(): the "
+                   "flag write itself costs far more than an instruction.")
+    for c in t["cycles"]:
+        out.append(f"- {c['what']} ({c['source']}, <{c['url']}>).")
+    out.append("- An instruction count is a path length. It says nothing of cycles, pipelines or "
+               "caches; claims about nanoseconds need `ACCEL=kvm` or bare metal "
+               "(`make bare-metal`), whose records carry cycles_p50 where a PMU is usable.")
+    return out
+
+
+def runs_table(cur):
+    out = ["| cell | run | kernel | config | preemption | compiler | command |",
+           "|---|---|---|---|---|---|---|"]
+    for key in cur.keys():
+        p = cur.provenance(key)
+        out.append(f"| {cell_name(key)} | {p['run']} | {p['kernel']} | {p['config']} | "
+                   f"{p['preemption']} | {compiler(p['compiler'])} | `{p['command']}` |")
+    return out
+
+
+def write(cur, figs, path, links):
+    answers = [answer_rt(cur), answer_lock_with(cur, figs), answer_token(cur, figs),
+               answer_scoped(cur, figs)]
+    accel = "tcg-icount" if cur.keys("tcg-icount") else "none"
+    lines = [
+        "# irqbench: findings",
+        "",
+        f"Every figure is a count of guest instructions per operation (QEMU `-icount`, exact "
+        f"and repeatable), measured by irqbench `{cur.method}` on the cells listed under *The "
+        "runs*; a page element with no such run says so. Lower is cheaper; a count is a path "
+        "length, not a time (see *What a count cannot say*).",
+        "",
+        "## Answers",
+        "",
+    ]
+    lines += [f"{i}. {a}" for i, a in enumerate((a for a in answers if a), 1)]
+    lines += ["", "## lock() and lock_with() per arch, depth 1", "",
+              "lock() is spin_lock_irq_disable() in C and SpinLockIrq::lock() in Rust; "
+              "lock_with() is spin_lock() under the token in C and SpinLockIrq::lock_with() in "
+              "Rust; the token is local_interrupt_disable()/enable() entered on; scoped is "
+              "scoped_guard(irqsave) around spin_lock(). *off* is inside an outer "
+              "local_interrupt_disable(), *off-raw* under local_irq_save() (a hard-irq "
+              "handler). Break-even: the fewest locks k one token must cover for token + k "
+              "lock_with() to cost less than k lock() entered on. The C, clang column is the C code of the Rust "
+              "kernel."]
+    for arch in claims.ARCHES:
+        lines += ["", f"### {arch}", ""] + lock_table(cur, figs, arch)
+    lines += ["", "## The thread's pairs", "",
+              f"{claims.thread()['source']['mail']}: {claims.thread()['source']['what']}. A "
+              "pair agrees when its tick interval lies wholly on irqbench's side of equal cost, "
+              "disagrees when wholly on the other, and is within the thread's own error when it "
+              "holds both.", ""] + verdict_table(cur, figs)
+    lines += ["", "## Why", "", "From the traces of one operation (`make explain "
+              "A=counted/native/d1/off B=lock_with/native/d1/off` prints them, and any other "
+              "pair the same way):", ""] + why(cur, figs)
+    lines += ["", "## What a count cannot say", ""] + cannot_say(cur, figs)
+    lines += ["", "## More", ""] + links
+    if cur.stale:
+        lines += ["", f"Not re-measured by this irqbench ({len(cur.stale)} cells, kept as "
+                  "history, no figures here): " + ", ".join(cell_name(k) for k in cur.stale) + "."]
+    lines += ["", "## The runs", ""] + runs_table(cur)
+    text = "\n".join(lines) + "\n"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return text
