@@ -39,12 +39,13 @@ if ! KSRC=$tree SELFTEST=0 REPEAT=1 \
 	die "bisect: the guest failed at $(git -C "$tree" rev-parse --short HEAD) (see $out)"
 fi
 cat "$out/run-cell.err" >&2
-/usr/bin/python3 - "$out/$arch-$kernel-$config.csv" "$variant" "$impl" "$depth" "$state" <<'EOF'
-import csv, sys
+PYTHONPATH=$IRQBENCH_ROOT /usr/bin/python3 -P - "$out/$arch-$kernel-$config.csv.gz" "$variant" "$impl" "$depth" "$state" <<'EOF'
+import sys
+from irqbench import runfiles
 path, variant, impl, depth, state = sys.argv[1:]
-rows = [r for r in csv.DictReader(open(path))
-        if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == (variant, impl, depth, state)]
+rows = [r for r in runfiles.read_records(path)
+        if (r["variant"], r["impl"], str(r["depth"]), r["irq_state"]) == (variant, impl, depth, state)]
 if len(rows) != 1 or rows[0]["unit"] != "insn":
     sys.exit(f"irqbench: bisect: {len(rows)} exact records of the case in {path}")
-print(rows[0]["p50"])
+print(f"{rows[0]['p50']:.3f}")
 EOF
