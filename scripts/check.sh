@@ -167,11 +167,15 @@ cell() {
 		note fail "$name: no records to check"
 	fi
 }
-stage guests && for kernel in $CHECK_KERNELS; do
-	for arch in $CHECK_ARCHS; do
-		cell "$arch" "$kernel" default
-	done
-done
+# cells ARCHS KERNELS CONFIGS: the cells the cell generator makes of them
+# ("arch kernel config" lines; the ones a fragment excludes left out)
+cells() {
+	ARCHS=$1 KERNELS=$2 CONFIGS=$3 irqpy cells cells |
+		awk -F'\t' '$1 == "run" { print $2, $3, $4 }'
+}
+stage guests && while read -r arch kernel config; do
+	cell "$arch" "$kernel" "$config" </dev/null
+done < <(cells "$CHECK_ARCHS" "$CHECK_KERNELS" default)
 # The first arch's debug guest is PREEMPT_RT as well (one kernel build, not
 # two): spinlock_t variants run as the rt_mutex they are, and the selftest's
 # lock_with() path (local_interrupt_disable() then spin_lock()) must draw
@@ -323,9 +327,10 @@ stage rust && ktap "rust selftest: " "$out/rust/x86_64-7.3-rust.ktap"
 # CHECK_ARCHS boots once on 7.3 default with the kselftest inside, records checked
 if stage arches; then
 	t=$(date +%s)
-	for arch in $(arch_names); do
-		[[ " $CHECK_ARCHS " == *" $arch "* ]] || cell "$arch" 7.3 default
-	done
+	others=$(arch_names | grep -v -x -F -f <(tr ' ' '\n' <<<"$CHECK_ARCHS") | paste -sd ' ')
+	while read -r arch kernel config; do
+		cell "$arch" "$kernel" "$config"
+	done < <(cells "$others" 7.3 default)
 	progress check arches "$t" "the arches beyond CHECK_ARCHS on 7.3"
 fi
 
