@@ -329,7 +329,7 @@ if stage arches; then
 	t=$(date +%s)
 	others=$(arch_names | grep -v -x -F -f <(tr ' ' '\n' <<<"$CHECK_ARCHS") | paste -sd ' ')
 	while read -r arch kernel config; do
-		cell "$arch" "$kernel" "$config"
+		cell "$arch" "$kernel" "$config" </dev/null
 	done < <(cells "$others" 7.3 default)
 	progress check arches "$t" "the arches beyond CHECK_ARCHS on 7.3"
 fi
