@@ -104,6 +104,16 @@ arch_expand() {
 	echo "${list[*]}"
 }
 
+# accel_words ACCEL: the guest's kernel command-line words that tell
+# irqbench.ko its accelerator, the unit of its figures and whether a PMU's
+# cycles mean anything: its row of arch-matrix/accels.tsv.
+accel_words() {
+	awk -F'\t' -v a="$1" '!/^#/ && $1 == a {
+		printf "irqbench.tag_accel=%s irqbench.tag_unit=%s irqbench.tag_pmu=%d\n", $1, $4, $5 == "hardware"
+		found = 1 } END { exit !found }' "$IRQBENCH_ROOT/arch-matrix/accels.tsv" ||
+		die "unknown accel '$1' (a row of arch-matrix/accels.tsv)"
+}
+
 arch_cross() { arch_field "$1" cross; }
 arch_qemu() { arch_field "$1" qemu; }
 arch_image() { arch_field "$1" image; }

@@ -35,7 +35,8 @@ fi
 
 t=$(date +%s)
 mapfile -t extra <"$priv/cmdline"
-extra+=("irqbench.tag_accel=$accel")
+read -r -a tags <<<"$(accel_words "$accel")"
+extra+=("${tags[@]}")
 logs=()
 for ((i = 0; i < repeat; i++)); do
 	log=$out/$cell.console.log

@@ -26,10 +26,12 @@ import tempfile
 
 from . import fragments
 from .paths import tree
-from .tables import ARCH_NAMES, KERNEL_SERIES, defaults, series, tsv
+from .tables import ACCELS as ACCEL_ROWS
+from .tables import ARCH_NAMES, KERNEL_SERIES, defaults, series
 
-ACCELS = [r["accel"] for r in tsv(tree("arch-matrix", "accels.tsv")) if r["qemu"]]
-SMP = {r["accel"]: int(r["smp"]) for r in tsv(tree("arch-matrix", "accels.tsv")) if r["smp"]}
+# the accelerators QEMU boots a guest with, and their vCPUs
+ACCELS = [a for a, r in ACCEL_ROWS.items() if r["qemu"]]
+SMP = {a: int(r["smp"]) for a, r in ACCEL_ROWS.items() if r["smp"]}
 
 
 class Refuse(Exception):

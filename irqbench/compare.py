@@ -48,11 +48,12 @@ import sys
 from scipy.stats import ttest_ind
 
 from . import paths, store
-from .tables import ARCHES, series
+from .tables import ACCELS, ARCHES, series
 
 TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
 
-EXACT_ACCELS = {"tcg-icount"}
+# accelerators whose figures are exact instruction counts (accels.tsv)
+EXACT_ACCELS = {a for a, r in ACCELS.items() if r["unit"] == "insn"}
 AXES = ("kernel", "config", "accel", "arch")
 KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
 NS_DEFAULTS = {"threshold": 1.0, "alpha": 0.01, "floor": 0.5}

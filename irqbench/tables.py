@@ -25,6 +25,8 @@ def tsv(path):
 ARCHES = {r["arch"]: r for r in tsv(tree("arch-matrix", "arches.tsv"))}
 ARCH_NAMES = list(ARCHES)
 KERNEL_SERIES = [r["series"] for r in tsv(tree("arch-matrix", "kernels.tsv"))]
+# {accel: {qemu, smp, unit, clock, meaning}}: clock is hardware, emulated or instructions
+ACCELS = {r["accel"]: r for r in tsv(tree("arch-matrix", "accels.tsv"))}
 # The record's fields: [{name, type, unit, meaning}], in the module's order.
 RECORD = tsv(tree("schema", "record.tsv"))
 FIELDS = [f["name"] for f in RECORD]

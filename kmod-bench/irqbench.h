@@ -191,6 +191,8 @@ void irqb_results_free(struct irqb_results *r);
 struct seq_file;
 extern char *irqb_tag_config;
 extern char *irqb_tag_accel;
+extern char *irqb_tag_unit;
+extern bool irqb_tag_pmu;
 void irqb_show_csv_header(struct seq_file *m);
 void irqb_show_csv(struct seq_file *m, const struct irqb_results *r,
 		   unsigned int i);

@@ -18,12 +18,16 @@ MODULE_PARM_DESC(run, "a request to run once at load; records go to the kernel l
 module_param_named(tag_config, irqb_tag_config, charp, 0444);
 MODULE_PARM_DESC(tag_config, "the kernel config name written in every record");
 module_param_named(tag_accel, irqb_tag_accel, charp, 0444);
-MODULE_PARM_DESC(tag_accel, "kvm, tcg, tcg-icount or bare-metal, written in every record");
+MODULE_PARM_DESC(tag_accel, "the accelerator written in every record (arch-matrix/accels.tsv)");
+module_param_named(tag_unit, irqb_tag_unit, charp, 0444);
+MODULE_PARM_DESC(tag_unit, "ns, or insn where the guest clock counts instructions (-icount)");
+module_param_named(tag_pmu, irqb_tag_pmu, bool, 0444);
+MODULE_PARM_DESC(tag_pmu, "whether a PMU's cycles mean anything here (not under an emulator)");
 
 /*
- * The tags go verbatim into every CSV and JSON record: a config name is
- * limited to a safe set, so no field ever needs quoting or escaping, and
- * the accelerator must be one the unit and cycle counting understand.
+ * The tags go verbatim into every CSV and JSON record: a config or
+ * accelerator name is limited to a safe set, so no field ever needs
+ * quoting or escaping; the unit is one the records' figures can be in.
  */
 static bool irqb_tag_ok(const char *tag)
 {
@@ -39,18 +43,19 @@ static bool irqb_tag_ok(const char *tag)
 
 static int irqb_check_tags(void)
 {
-	static const char * const accels[] = { "kvm", "tcg", "tcg-icount", "bare-metal" };
-	unsigned int i;
-
 	if (!irqb_tag_ok(irqb_tag_config)) {
 		pr_err("tag_config '%s': 1 to 32 of A-Z a-z 0-9 . _ : + -\n", irqb_tag_config);
 		return -EINVAL;
 	}
-	for (i = 0; i < ARRAY_SIZE(accels); i++)
-		if (!strcmp(irqb_tag_accel, accels[i]))
-			return 0;
-	pr_err("tag_accel '%s': one of kvm, tcg, tcg-icount, bare-metal\n", irqb_tag_accel);
-	return -EINVAL;
+	if (!irqb_tag_ok(irqb_tag_accel)) {
+		pr_err("tag_accel '%s': 1 to 32 of A-Z a-z 0-9 . _ : + -\n", irqb_tag_accel);
+		return -EINVAL;
+	}
+	if (strcmp(irqb_tag_unit, "ns") && strcmp(irqb_tag_unit, "insn")) {
+		pr_err("tag_unit '%s': ns or insn\n", irqb_tag_unit);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int __init irqb_init(void)

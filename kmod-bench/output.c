@@ -15,6 +15,8 @@
 
 char *irqb_tag_config = "unknown";
 char *irqb_tag_accel = "bare-metal";
+char *irqb_tag_unit = "ns";
+bool irqb_tag_pmu = true;
 
 #if defined(CONFIG_X86)
 #define IRQB_ARCH	"x86_64"
@@ -77,12 +79,6 @@ static const char *lock_type(const struct irqb_variant_meta *m)
 	default:
 		return irqb_lock_sleeps(m) ? "rt_mutex" : "spinlock_t";
 	}
-}
-
-/* Under -icount shift=0 a guest nanosecond is exactly one instruction. */
-static const char *unit(void)
-{
-	return strcmp(irqb_tag_accel, "tcg-icount") ? "ns" : "insn";
 }
 
 static void cpu_model(char *buf, size_t len)
@@ -282,7 +278,7 @@ void irqb_show_measurement(struct seq_file *m, const struct irqb_results *res,
 	fixed(p50, sizeof(p50), r->st.p50);
 	seq_printf(m, "IRQBENCH %s/%s/d%u/%s %s %s pass\n",
 		   irqb_variants[r->variant].m.id, irqb_impl_name(r->impl),
-		   r->depth, irqb_state_name(r->state), p50, unit());
+		   r->depth, irqb_state_name(r->state), p50, irqb_tag_unit);
 }
 
 static const char *or_dash(const char *s)

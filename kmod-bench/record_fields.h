@@ -18,7 +18,7 @@ IRQB_FIELD(depth, NUM, "%u", r->depth);
 IRQB_FIELD(irq_state, STR, "%s", irqb_state_name(r->state));
 IRQB_FIELD(batch_ops, NUM, "%u", r->batch_ops);
 IRQB_FIELD(samples, NUM, "%u", r->st.n);
-IRQB_FIELD(unit, STR, "%s", unit());
+IRQB_FIELD(unit, STR, "%s", irqb_tag_unit);
 IRQB_FIELD(p50, NUM, "%s", o.v[0]);
 IRQB_FIELD(mean, NUM, "%s", o.v[1]);
 IRQB_FIELD(min, NUM, "%s", o.v[2]);

@@ -60,7 +60,7 @@ static struct perf_event *irqb_cycles_event(unsigned int cpu)
 	struct perf_event *ev;
 
 	/* an emulator's cycle counter is not a CPU's: label cycles absent */
-	if (irqb_tag_accel && !strncmp(irqb_tag_accel, "tcg", 3))
+	if (!irqb_tag_pmu)
 		return NULL;
 	ev = perf_event_create_kernel_counter(&attr, cpu, NULL, NULL, NULL);
 	if (IS_ERR(ev)) {
