@@ -9,9 +9,9 @@ out=${1:?usage: calibrate.sh OUT_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
 # CALIBRATE_REPEAT, not REPEAT: make exports REPEAT=1 for every target
 export ACCEL=tcg REPEAT=${CALIBRATE_REPEAT:-5} SELFTEST=0 RESULTS=$out
-export ARCHS=${ARCHS:-x86_64 arm64} KERNELS=${KERNELS:-7.3} CONFIGS=${CONFIGS:-default}
+# ARCHS, KERNELS and CONFIGS as given, else defaults.mk's (matrix.sh reads them)
 export REQUEST=${REQUEST:-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
 for i in 1 2; do
-	IRQBENCH_COMMAND="scripts/calibrate.sh (run $i) ARCHS='$ARCHS' KERNELS=$KERNELS CONFIGS=$CONFIGS ACCEL=tcg REPEAT=$REPEAT REQUEST='$REQUEST'" \
+	IRQBENCH_COMMAND="scripts/calibrate.sh (run $i) ARCHS='${ARCHS:-}' KERNELS='${KERNELS:-}' CONFIGS='${CONFIGS:-}' ACCEL=tcg REPEAT=$REPEAT REQUEST='$REQUEST'" \
 		"$here/arch-matrix/matrix.sh"
 done
