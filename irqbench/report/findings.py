@@ -16,6 +16,10 @@ def f(v, nd=0):
     return f"{v:.{nd}f}" if nd else (f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}")
 
 
+def cap(s):
+    return s[:1].upper() + s[1:]
+
+
 def pct(a, b):
     return f"{100 * (a - b) / a:.0f} %" if a else "–"
 
@@ -48,7 +52,7 @@ def answer_lock_with(cur, figs):
     yes = [r["lock_with"] < r["lock_off"] for r in rows]
     head = "Yes" if yes and all(yes) else "No" if yes and not any(yes) else "Not everywhere"
     return (f"**Is lock_with() cheaper than lock() when interrupts are already off? {head}.** "
-            + "; ".join(parts) + ". *Why* below says which instructions the difference is.")
+            + cap("; ".join(parts)) + ". *Why* below says which instructions the difference is.")
 
 
 def answer_token(cur, figs):
@@ -63,7 +67,7 @@ def answer_token(cur, figs):
                      f"lock{'s' if c['break_even'] > 1 else ''} per token**")
     if not parts:
         return None
-    return ("**What does the token cost?** " + "; ".join(parts) + ". lock_with() wins where one "
+    return ("**What does the token cost?** " + cap("; ".join(parts)) + ". lock_with() wins where one "
             "proof of disabled interrupts covers that many locks, or where interrupts are off "
             "anyway (an interrupt handler: the off-raw column).")
 
@@ -93,7 +97,7 @@ def answer_scoped(cur, figs):
     head = ("the scoped macro is cheaper" if cheaper and all(cheaper) else
             "the counter is cheaper" if cheaper and not any(cheaper) else "it depends on the arch")
     return (f"**Is a new counter needed (Bart's question)? On cost, {head}:** "
-            + "; ".join(parts) + ". What the counter buys is that releasing locks hand over "
+            + " " + cap("; ".join(parts)) + ". What the counter buys is that releasing locks hand over "
             "hand never turns interrupts back on under a held lock (counted_hoh and "
             "raw_counted_hoh never leak; irqsave_hoh always does, in every cell).")
 
@@ -169,6 +173,32 @@ def verdict_table(cur, figs):
     return out
 
 
+# the compiler's frame record (ABI, not the design): arm64's x29/x30 pair,
+# x86's frame pointer, and the like on the other arches
+FRAME = ("stp x29, x30", "ldp x29, x30", "mov x29, sp", "push %rbp", "pop %rbp",
+         "mov %rsp,%rbp", "stdu r1", "mflr r0", "mtlr r0", "stmg %r", "lmg %r")
+DESIGN = ("irqflag", "preempt", "percpu", "atomic", "barrier")
+
+
+def split_only(only):
+    """The instructions one path adds, as (design, frame, rest): what the
+    primitive's design does (interrupt flags, counts, atomics, barriers),
+    the compiler's frame records, and the code around them."""
+    design, frame, rest = [], [], []
+    for (asm, cls), n, _fn in only:
+        if cls in DESIGN:
+            design.append((asm, n))
+        elif asm.startswith(FRAME):
+            frame.append((asm, n))
+        else:
+            rest.append((asm, n))
+    return design, frame, rest
+
+
+def listed(items):
+    return ", ".join(f"`{a}`" + (f" ×{n}" if n > 1 else "") for a, n in items)
+
+
 def why(cur, figs):
     out = []
     for arch in claims.ARCHES:
@@ -184,15 +214,17 @@ def why(cur, figs):
             out.append(f"- {arch}: no trace of both in {cell_name(key)} yet "
                        "(`make annotate-results`).")
             continue
-        extra = ", ".join(f"`{asm}` ×{n}" if n > 1 else f"`{asm}`"
-                          for (asm, cls), n, _fn in r["only_a"]
-                          if cls in ("irqflag", "preempt", "percpu", "barrier", "atomic"))
-        out.append(f"- **{arch}** ({cell_name(key)}): lock() entered off runs {f(r['diff'])} "
-                   f"instructions more than lock_with(): {explain.classes_text(r['classes'])}. "
-                   f"The design's share is {extra or 'none'}: lock() saves and masks the flags "
-                   "at every level and moves the count in preempt_count's HARDIRQ_DISABLE bits "
-                   "on the way in and out; the rest is the code around them (the count's tests "
-                   "and branches).")
+        design, frame, rest = split_only(r["only_a"])
+        text = (f"- **{arch}** ({cell_name(key)}): lock() entered off runs {f(r['diff'])} "
+                f"instructions more than lock_with() ({explain.classes_text(r['classes'])}). "
+                f"The design's: {listed(design) or 'none'}")
+        if frame:
+            text += (f"; the compiler's frame records of the out-of-line calls: "
+                     f"{sum(n for _a, n in frame)} ({listed(frame)})")
+        if rest:
+            text += (f"; the code around them (moves, tests and branches of the count): "
+                     f"{sum(n for _a, n in rest)}")
+        out.append(text + ".")
     return out
 
 

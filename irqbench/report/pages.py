@@ -196,6 +196,15 @@ def history_page(cur):
                 lines.append(f"| {r['release']} | {f(r['p50'])} | {moved} | "
                              f"{r['method']}{cur_mark} | {' '.join(r['runs'])} |")
             lines.append("")
+            # the picture holds the current irqbench's releases only: a line
+            # through figures of different methods would draw a move that
+            # is a change of irqbench
+            name = plots.history_plot(
+                [r for r in rows if r["method"] == cur.method],
+                "history-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{case}-{arch}-{config}"),
+                f"{case}, {arch}, {config}, irqbench {cur.method}")
+            if name:
+                lines += [f"![{case}, {arch}, {config}](../../plots/out/{name}.svg)", ""]
     return write("history.md", "History across releases", lines)
 
 

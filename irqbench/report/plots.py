@@ -6,6 +6,7 @@ import subprocess
 from ..paths import ROOT, tree
 from . import claims
 from .data import cell_name
+from .explain import CLASSES
 
 def out_dir():
     return os.environ.get("IRQBENCH_PLOTS_OUT") or tree("plots", "out")
@@ -13,7 +14,6 @@ def out_dir():
 
 def data_dir():
     return os.environ.get("IRQBENCH_PLOTS_DATA") or tree("build", "plots")
-CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
 
 
 def gnuplot(script, **params):
@@ -102,7 +102,8 @@ def classes_plot(cur, cells, cases, name, title):
     if not files:
         return None
     gnuplot("annotate_classes.gp", files=" ".join(files), names=" ".join(names),
-            outbase=os.path.join(out_dir(), name), title=title)
+            outbase=os.path.join(out_dir(), name), title=title,
+            ylabel="guest instructions in one operation")
     return name
 
 
@@ -111,10 +112,10 @@ def history_plot(rows, name, title):
     one arch, config and accel)."""
     if len(rows) < 2:
         return None
-    block = "\n".join(f"{i} {r['p50']} {r['p50']} {r['p50']} {r['p50']} {r['p50']}"
+    block = "\n".join(f"{i} {r['p50']} {r['p50']} {r['p50']} {r['p50']} {r['p50']} {r['release']}"
                       for i, r in enumerate(rows))
     path = datafile(name, block + "\n")
     gnuplot("history.gp", datafile=path, outbase=os.path.join(out_dir(), name),
-            titles="p50", xlabels=" ".join(r["release"] for r in rows), title=title,
+            titles="p50", title=title,
             ylabel="guest instructions per operation")
     return name
