@@ -48,8 +48,9 @@ class Table:
         return self.row(v).get("description", "")
 
     def index(self, v):
-        """Table order (the order of every output); unknown ones last."""
-        return self.order.index(v) if v in self.order else len(self.order)
+        """A sort key: table order (the order of every output); unknown
+        ones last, by name, so that no output depends on set order."""
+        return (self.order.index(v), "") if v in self.order else (len(self.order), v)
 
     def identical(self):
         """[((variant, impl, depth, state), (variant, impl, depth, state))]:
