@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """annotate.py OUT_DIR CELL [ICOUNT_CSV]: one operation's instructions per case.
 
-Reads OUT_DIR/CELL.trace.json (scripts/annotate_gdb.py: per case, the pcs
-and disassembly of the once and twice batches with n = 1 and n = 2 and, for
-a hazard case entered on, the same for the put-back) and
+Reads OUT_DIR/CELL.trace.json (arch-matrix/tracer/trace.py: per case, the
+pcs and disassembly of the once and twice batches with n = 1 and n = 2 and,
+for a hazard case entered on, the same for the put-back) and
 OUT_DIR/CELL.annotate.meta. The length of one operation is the growth of
 twice minus once from n = 1 to n = 2 (minus the put-back's), exactly what
 tcg-icount measures per iteration; the listed instructions are the part of
@@ -32,15 +32,22 @@ def die(code, msg):
     sys.exit(code)
 
 
-def symbols(path, nm, base=0):
-    """Sorted (address, name) of the text symbols of an ELF file."""
-    out = subprocess.run([nm, "-n", path], check=True, capture_output=True, text=True).stdout
+def symbols(path, nm, base=0, sizes=None):
+    """Sorted (address, name) of the text symbols of an ELF file; with
+    @sizes (a dict), their sizes by address where nm gives one."""
+    out = subprocess.run([nm, "-nS", path], check=True, capture_output=True, text=True).stdout
     syms = []
     for line in out.splitlines():
         parts = line.split()
+        size = None
+        if len(parts) == 4:
+            size = int(parts[1], 16)
+            parts = [parts[0]] + parts[2:]
         # arm64's $x/$d mapping symbols name no function
         if len(parts) == 3 and parts[1] in "tTwW" and not parts[2].startswith("$"):
             syms.append((int(parts[0], 16) + base, parts[2]))
+            if sizes is not None and size:
+                sizes[int(parts[0], 16) + base] = size
     return sorted(syms)
 
 
@@ -51,20 +58,31 @@ def data_symbols(path, nm):
 
 
 class Symbolizer:
-    def __init__(self, tables):
+    """Names a pc by the symbol that holds it: a symbol ends at its ELF
+    size, or else where the next one starts. A pc past every size is in
+    no function of either file (ppc64le: the call stubs the module loader
+    writes beside the module's text)."""
+
+    def __init__(self, tables, sizes=None):
         self.syms = sorted(s for t in tables for s in t)
         self.addrs = [a for a, _ in self.syms]
+        self.sizes = sizes or {}
 
     def end(self, pc):
-        """Where the symbol holding @pc ends: the next symbol's address."""
+        """Where the symbol holding @pc ends."""
         i = bisect.bisect_right(self.addrs, pc)
-        return self.addrs[i] if i < len(self.addrs) else pc + 4096
+        nxt = self.addrs[i] if i < len(self.addrs) else pc + 4096
+        start = self.addrs[i - 1] if i else None
+        return min(nxt, start + self.sizes[start]) if start in self.sizes else nxt
 
     def at(self, pc):
         i = bisect.bisect_right(self.addrs, pc) - 1
         if i < 0:
             return None, 0
-        return self.syms[i][1], pc - self.syms[i][0]
+        start, name = self.syms[i]
+        if start in self.sizes and pc >= start + self.sizes[start]:
+            return None, 0
+        return name, pc - start
 
 
 X86_BRANCH = re.compile(r"^(call|ret|jmp|j[a-z]+|loop)\b")
@@ -233,8 +251,20 @@ def main(argv):
     modsym_set = set(modsyms)
     mark_off = dict((n, a) for a, n in modsyms)["irqb_annot_mark"]
     modbase = int(m["mark"], 16) - mark_off
-    vsyms = symbols(m["vmlinux"], nm)
-    sym = Symbolizer([vsyms, [(a + modbase, n) for a, n in modsyms]])
+    # where the kernel runs relative to vmlinux's link addresses (s390x:
+    # CONFIG_KERNEL_IMAGE_BASE without KASLR; elsewhere nokaslr keeps them)
+    koff = int(m.get("kernel_offset", "0"), 16)
+    sizes = {}
+    symbols(m["module"], nm, modbase, sizes)
+    vsyms = symbols(m["vmlinux"], nm, koff, sizes)
+    sym = Symbolizer([vsyms, [(a + modbase, n) for a, n in modsyms]], sizes)
+
+    def name_of(pc):
+        name, off = sym.at(pc)
+        if name:
+            return f"{name}+{off:#x}"
+        # measured: ppc64_stub_insns of arch/powerpc/kernel/module_64.c
+        return "(module-call-stub)" if arch == "ppc64le" and pc >= modbase and pc - modbase < 1 << 24 else "?"
     figures = {}
     if len(argv) == 4:
         with open(argv[3], encoding="utf-8") as f:
@@ -268,20 +298,23 @@ def main(argv):
         classify = Classifier(arch, vdata, offsets)
         rows = []
         for pc, asm in op:
-            name, off = sym.at(pc)
-            rows.append({"pc": f"{pc:#x}", "sym": f"{name}+{off:#x}" if name else "?",
-                         "asm": asm, "class": classify(asm)})
-        # static cross-check: every traced pc starts an instruction in objdump
-        bad = 0
+            rows.append({"pc": f"{pc:#x}", "sym": name_of(pc), "asm": asm, "class": classify(asm)})
+        # static cross-check: every traced pc starts an instruction in
+        # objdump; a pc in no function of either file has no listing to
+        # be checked against (its live bytes decoded, trace.py)
+        bad = nofunc = 0
         starts = {}
         for pc, _ in segs[3]:
             name, off = sym.at(pc)
+            if not name:
+                nofunc += 1
+                continue
             fstart = pc - off
             if fstart not in starts:
                 # by address: on arm64 the image sits above the modules, and
                 # the builtin loops share their names with the module's
                 in_mod = (fstart - modbase, name) in modsym_set
-                path, base = (m["module"], modbase) if in_mod else (m["vmlinux"], 0)
+                path, base = (m["module"], modbase) if in_mod else (m["vmlinux"], koff)
                 starts[fstart] = objdump_starts(objdump, path, base, fstart, sym.end(pc))
             bad += pc not in starts[fstart]
         figure = figures.get(case)
@@ -293,13 +326,16 @@ def main(argv):
         doc = {"case": case, "cell": cell, "ops_insns": length - pb, "op_with_putback": length,
                "putback": pb, "icount_p50": figure, "totals": totals, "instructions": rows,
                "objdump_mismatches": bad, "traced_pcs": len(segs[3])}
+        if nofunc:
+            doc["pcs_in_no_function"] = nofunc
         fname = case.replace("/", "_")
         with open(f"{out}/{fname}.{cell}.json", "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
         with open(f"{out}/{fname}.{cell}.txt", "w", encoding="utf-8") as f:
             f.write(f"{cell} {case}: {length - pb} instructions per operation"
                     f" (n=2 minus n=1 of twice minus once{f', minus put-back {pb}' if pb else ''}); {verdict}\n")
-            f.write(f"objdump cross-check: {len(segs[3]) - bad} of {len(segs[3])} traced pcs are instruction starts\n")
+            f.write(f"objdump cross-check: {len(segs[3]) - bad - nofunc} of {len(segs[3])} traced pcs are instruction starts"
+                    + (f"; {nofunc} in no function of vmlinux or the module" if nofunc else "") + "\n")
             for r in rows:
                 f.write(f"{r['pc']}  {r['sym']:<40} {r['class']:<8} {r['asm']}\n")
             f.write("(the instructions above are the twice trace's beyond its alignment with the once trace;"
@@ -307,7 +343,8 @@ def main(argv):
             f.write("totals: " + " ".join(f"{k}={v}" for k, v in totals.items() if v) + "\n")
         print(f"{cell} {case}: {length - pb} insns; {verdict}; "
               + " ".join(f"{k}={v}" for k, v in totals.items() if v)
-              + (f"; objdump: {bad} pcs not instruction starts" if bad else ""))
+              + (f"; objdump: {bad} pcs not instruction starts" if bad else "")
+              + (f"; {nofunc} pcs in no function" if nofunc else ""))
         if bad:
             rc = rc or 1
     return rc
