@@ -115,7 +115,7 @@ def disassemble(arch, insns):
 def read_log(path):
     """The window of the log: ([(pc, bytes)] per executed instruction,
     [(instruction index, first line)] of what QEMU logged in between)."""
-    blocks, stream, events = {}, [], []
+    blocks, runs = {}, []
     state = "before"
     event = None
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -135,17 +135,39 @@ def read_log(path):
                                     for p, b in (it.split(":") for it in parts[3:])]
                 event = None
             elif line.startswith("irqtrace: T "):
-                stream.extend(blocks[line.split()[2]])
+                runs.append(line.split()[2])
                 event = None
             elif event is None:
                 # an interrupt or exception: its first line (x86 adds a
                 # register dump, which belongs to the same event)
                 event = line
-                events.append((len(stream), line))
+                runs.append((event,))
     if state == "before":
         raise TraceError(1, "the plugin never saw the guest enter the begin marker")
     if state == "in":
         raise TraceError(1, "the log ends inside the window (the guest or QEMU stopped early)")
+    # QEMU 7.2 on x86: an instruction that crosses into the next page after
+    # the first of a block is translated again as the next block's first,
+    # but the block it was abandoned from still lists it, with only the
+    # bytes read before the crossing (measured: 74 of the 74 52 at a
+    # page's last byte; 48 0f a3 05 of a 7-byte bt 5 bytes before the
+    # end). Such a last instruction never runs in that block.
+    longest = {}
+    for insns in blocks.values():
+        for pc, code in insns:
+            if len(code) > len(longest.get(pc, b"")):
+                longest[pc] = code
+    for insns in blocks.values():
+        pc, code = insns[-1]
+        full = longest[pc]
+        if pc % 4096 + len(full) > 4096 and full != code and full.startswith(code):
+            insns.pop()
+    stream, events = [], []
+    for r in runs:
+        if isinstance(r, tuple):
+            events.append((len(stream), r[0]))
+        else:
+            stream.extend(blocks[r])
     return stream, events
 
 
