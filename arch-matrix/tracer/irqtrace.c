@@ -10,17 +10,23 @@
  *   -plugin irqtrace.so,ctl=FIFO -d plugin,int -D LOG
  *
  * The window's addresses are known only after the guest printed them, so
- * they arrive on FIFO as one line "START STOP" (hex). The FIFO is polled
- * when a block is translated: the code at START has never run before the
- * guest is released, so its translation always follows the line.
- * Tracing begins when a block starting at START runs and ends after the
- * first block starting at STOP. Output lines:
+ * they arrive on FIFO as one line "START STOP [SKIP]" (hex, hex, decimal).
+ * The FIFO is polled when a block is translated: the code at START has
+ * never run before the guest is released, so its translation always
+ * follows the line. Tracing begins when a block starting at START runs
+ * for the SKIP+1st time and ends after the first block starting at STOP.
+ * Output lines:
  *   irqtrace: start
  *   irqtrace: D ID PC:HEX PC:HEX ...   a block's instructions, once
  *   irqtrace: T ID                     a run of block ID
  *   irqtrace: stop
  * A block runs whole unless an exception leaves it early, which -d int
  * reports in the window.
+ *
+ * A line "count ADDR..." (up to 16, hex) counts instead: every run of a
+ * block starting at ADDR number I logs "irqtrace: W I N", N the
+ * instructions the vCPU executed since the line was read, so a long run
+ * is measured between any two points without logging every block.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,7 +66,12 @@ static size_t ctl_len;
 static int armed;		/* START and STOP are known */
 static int tracing;
 static int done;
-static uint64_t start_pc, stop_pc;
+static uint64_t start_pc, stop_pc, skip;
+#define MAX_WATCH 16
+static int counting;		/* count mode */
+static uint64_t watch[MAX_WATCH];
+static int nwatch;
+static uint64_t executed;	/* instructions since armed (count mode) */
 
 static void poll_ctl(void)
 {
@@ -75,8 +86,23 @@ static void poll_ctl(void)
 	nl = strchr(ctl_buf, '\n');
 	if (!nl)
 		return;
-	if (sscanf(ctl_buf, "%" SCNx64 " %" SCNx64, &start_pc, &stop_pc) != 2 ||
-	    !start_pc || !stop_pc) {
+	if (!strncmp(ctl_buf, "count ", 6)) {
+		char *p = ctl_buf + 6, *end;
+
+		while (nwatch < MAX_WATCH) {
+			uint64_t a = strtoull(p, &end, 16);
+
+			if (end == p)
+				break;
+			watch[nwatch++] = a;
+			p = end;
+		}
+		counting = nwatch > 0;
+	} else if (sscanf(ctl_buf, "%" SCNx64 " %" SCNx64 " %" SCNu64,
+			  &start_pc, &stop_pc, &skip) < 2) {
+		start_pc = 0;
+	}
+	if (!counting && (!start_pc || !stop_pc)) {
 		qemu_plugin_outs("irqtrace: error: bad control line\n");
 		done = 1;
 		return;
@@ -115,9 +141,26 @@ static void block_exec(unsigned int vcpu, void *udata)
 	char line[48];
 
 	(void)vcpu;
+	if (counting) {
+		int i;
+
+		for (i = 0; i < nwatch; i++) {
+			if (b->vaddr == watch[i]) {
+				snprintf(line, sizeof(line), "irqtrace: W %d %" PRIu64 "\n",
+					 i, executed);
+				qemu_plugin_outs(line);
+			}
+		}
+		executed += b->n;
+		return;
+	}
 	if (!tracing) {
 		if (done || !armed || b->vaddr != start_pc)
 			return;
+		if (skip) {
+			skip--;
+			return;
+		}
 		tracing = 1;
 		qemu_plugin_outs("irqtrace: start\n");
 	}
