@@ -446,6 +446,10 @@ def main(argv):
                     key = f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['irq_state']}"
                     figures[key] = float(r["p50"])
     vdata = data_symbols(m["vmlinux"], nm)
+    try:
+        Classifier(arch, vdata, offsets)
+    except ValueError as e:
+        die(3, f"{cell}: {e}")
     rc = 0
     for case, segs in zip(cases, traces):
         if len(segs) not in (4, 8):
