@@ -14,6 +14,8 @@ PKGS=(
 	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap busybox-static rsync
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
+	# annotate.sh: pkill -P stops a boot's QEMU when a step fails
+	procps
 )
 # each arch's cross compiler, C library and QEMU, and the json-c its guest
 # selftest links statically (a foreign multiarch package, pkg:debarch): its
