@@ -10,7 +10,9 @@ IRQBENCH_DB is a file path (default ~/.cache/irqbench/results.sqlite, out of
 git) or a postgresql:// URL. Runs are files (runfiles.py); ingesting one is
 one transaction, idempotent (a run stored with the same files adds
 nothing; one whose files changed since is an error), so a failed or killed
-ingest leaves the store as it was. One writer at a time: SQLite's writers
+ingest leaves the store as it was. A run's traces (annotate/traces.json.gz,
+written by make annotate-results after the run) are digested apart: when
+they change, ingesting the run again replaces them, in one transaction. One writer at a time: SQLite's writers
 take a file lock beside it, PostgreSQL's a transaction-scoped advisory lock.
 """
 import fcntl
@@ -24,16 +26,17 @@ from contextlib import contextmanager
 from . import identity, paths, runfiles
 from .tables import RECORD
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLTYPE = {"str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION",
            "float?": "DOUBLE PRECISION"}
+TRACES = os.path.join("annotate", "traces.json.gz")
 CASE = ("variant", "impl", "depth", "irq_state", "boot")
 REC_COLS = [f["name"] for f in RECORD] + ["boot"]
 CELL_COLS = ("run_id", "cell", "arch", "kernel_series", "kernel_release", "config", "accel",
              "compiler", "toolchain", "tree_identity", "config_sha256", "qemu_version",
              "kernel_image_sha256", "module_sha256", "variants", "ktap", "meta")
 RUN_COLS = ("run_id", "date", "irqbench_commit", "method", "dirty", "origin", "command",
-            "request", "host_cpu", "lava_job", "lava_device", "digest", "meta")
+            "request", "host_cpu", "lava_job", "lava_device", "digest", "traces_digest", "meta")
 
 
 def q(name):
@@ -142,8 +145,9 @@ class Store:
 
     # ---- writing
     def ingest(self, run_dir):
-        """Store one run: 'added', 'present' (same files), or SystemExit when
-        a stored run's files changed since."""
+        """Store one run: 'added', 'present' (same files), 'traces' (its
+        traces replaced), or SystemExit when a stored run's records or
+        run.json changed since."""
         run_id = os.path.basename(os.path.normpath(run_dir))
         if not runfiles.cell_files(run_dir):
             old = glob.glob(os.path.join(run_dir, "*.csv"))
@@ -151,19 +155,25 @@ class Store:
                              + ("in the compact format: python3 -m irqbench.convert "
                                 f"{run_dir}" if old else "(no <cell>.csv.gz)")
                              + "; nothing stored")
-        digest = run_digest(run_dir)
+        digest, tdigest = run_digest(run_dir), traces_digest(run_dir)
         with self.write() as cur:
-            self.exec(cur, "SELECT digest FROM runs WHERE run_id = ?", (run_id,))
+            self.exec(cur, "SELECT digest, traces_digest FROM runs WHERE run_id = ?", (run_id,))
             row = cur.fetchone()
             if row is not None:
                 if row[0] != digest:
                     raise SystemExit(f"irqbench: run {run_id} is stored with other files "
                                      "than it has now; nothing changed")
-                return "present"
-            self._insert(cur, run_dir, run_id, digest)
+                if row[1] == tdigest:
+                    return "present"
+                self.exec(cur, "DELETE FROM traces WHERE run_id = ?", (run_id,))
+                self._insert_traces(cur, run_dir, run_id)
+                self.exec(cur, "UPDATE runs SET traces_digest = ? WHERE run_id = ?",
+                          (tdigest, run_id))
+                return "traces"
+            self._insert(cur, run_dir, run_id, digest, tdigest)
         return "added"
 
-    def _insert(self, cur, run_dir, run_id, digest):
+    def _insert(self, cur, run_dir, run_id, digest, tdigest):
         meta = runfiles.load_meta(run_dir)
         lava = meta.get("lava") or {}
         run = {
@@ -173,7 +183,7 @@ class Store:
             "command": meta.get("command", ""),
             "request": (meta.get("variables") or {}).get("REQUEST", ""),
             "host_cpu": meta.get("host_cpu", ""), "lava_job": str(lava.get("job", "") or ""),
-            "lava_device": lava.get("device", ""), "digest": digest,
+            "lava_device": lava.get("device", ""), "digest": digest, "traces_digest": tdigest,
             "meta": json.dumps(meta, sort_keys=True),
         }
         self.exec(cur, f"INSERT INTO runs ({','.join(q(c) for c in RUN_COLS)}) VALUES "
@@ -213,6 +223,9 @@ class Store:
                 time.sleep(float(os.environ["IRQBENCH_INGEST_PAUSE"]))
         self.many(cur, self._rec_sql(), recs)
         self.many(cur, "INSERT INTO samples (rec_id, idx, value) VALUES (?, ?, ?)", samples)
+        self._insert_traces(cur, run_dir, run_id)
+
+    def _insert_traces(self, cur, run_dir, run_id):
         for t in load_traces(run_dir):
             self.exec(cur, 'INSERT INTO traces (run_id, cell, "case", length, classes, trace) '
                            "VALUES (?, ?, ?, ?, ?, ?)",
@@ -270,10 +283,10 @@ class Store:
 
 
 def run_digest(run_dir):
-    """A hash of the files a run is stored from."""
+    """A hash of the files a run's records and provenance are stored from
+    (not its traces: traces_digest)."""
     h = hashlib.sha256()
-    for p in sorted(glob.glob(os.path.join(run_dir, "*"))
-                    + glob.glob(os.path.join(run_dir, "annotate", "*"))):
+    for p in sorted(glob.glob(os.path.join(run_dir, "*"))):
         name = os.path.relpath(p, run_dir)
         if (os.path.isfile(p) and not name.endswith((".console.log.gz", ".cmd"))
                 and not name.endswith(".console.log")):
@@ -283,10 +296,19 @@ def run_digest(run_dir):
     return h.hexdigest()
 
 
+def traces_digest(run_dir):
+    """A hash of the run's traces file, '' when it has none."""
+    p = os.path.join(run_dir, TRACES)
+    if not os.path.exists(p):
+        return ""
+    with open(p, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def load_traces(run_dir):
     """The run's traces (make annotate-results): annotate/traces.json.gz."""
     import gzip  # pylint: disable=import-outside-toplevel
-    p = os.path.join(run_dir, "annotate", "traces.json.gz")
+    p = os.path.join(run_dir, TRACES)
     if not os.path.exists(p):
         return []
     with gzip.open(p, "rt", encoding="utf-8") as f:
@@ -300,10 +322,12 @@ def ingest_all(store, dirs=None, quiet=False, strict=True):
     added = 0
     for d in dirs or runfiles.run_dirs():
         try:
-            if store.ingest(d) == "added":
-                added += 1
+            how = store.ingest(d)
+            if how != "present":
+                added += how == "added"
                 if not quiet:
-                    print(f"store: added {os.path.basename(os.path.normpath(d))}", file=sys.stderr)
+                    print(f"store: {'added' if how == 'added' else 'traces replaced of'} "
+                          f"{os.path.basename(os.path.normpath(d))}", file=sys.stderr)
         except (SystemExit, ValueError, KeyError, OSError) as e:
             if strict:
                 raise

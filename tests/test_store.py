@@ -451,6 +451,30 @@ def test_changed_files(b, tmp):
     st.db.close()
 
 
+def test_traces_later(b, tmp):
+    """make annotate-results writes a stored run's traces after it was
+    stored: ingesting it again stores them (and only them), a third time
+    adds nothing."""
+    src = next((d for d in real_runs() if has_traces(d)), None)
+    expect(src, f"no run with traces under {paths.RESULTS} (set RESULTS)")
+    run = os.path.join(tmp, f"traces-{b.name}", run_id(src))
+    shutil.copytree(src, run)
+    os.rename(os.path.join(run, store.TRACES), os.path.join(tmp, f"traces-{b.name}.gz"))
+    st = store.Store(b.fresh("traces"))
+    expect(st.ingest(run) == "added", "the run without traces was not added")
+    before = content(st)
+    expect(not before["traces"], "a run without traces stored some")
+    os.rename(os.path.join(tmp, f"traces-{b.name}.gz"), os.path.join(run, store.TRACES))
+    expect(st.ingest(run) == "traces", "ingesting the run with its new traces did not say 'traces'")
+    check_traces(st, run)
+    after = content(st)
+    expect(all(after[t] == before[t] for t in TABLES if t not in ("traces", "runs")),
+           "storing the traces changed records, samples or cells")
+    expect(st.ingest(run) == "present", "a third ingest did not say 'present'")
+    expect(content(st) == after, "a third ingest changed the store")
+    st.db.close()
+
+
 def test_killed_ingest(b, _tmp):
     """SIGKILL while the records are inserted and not committed: nothing of
     the run stays, no lock stays, and the next ingest stores it."""
@@ -530,6 +554,7 @@ TESTS = [
     ("ingest stores every record, sample and run.json field", test_ingest),
     ("ingesting a run twice adds nothing", test_idempotent),
     ("a run whose files changed is refused and the store unchanged", test_changed_files),
+    ("traces written after a run was stored replace its traces, nothing else", test_traces_later),
     ("a killed ingest loses nothing and leaves no lock", test_killed_ingest),
     ("two ingests at once both land, one writer at a time", test_concurrent),
     ("compare across method identities is never a REGRESSION", test_compare_methods),
