@@ -61,18 +61,19 @@ remeasure:
 		arch-matrix/matrix.sh
 	@$(MAKE) --no-print-directory annotate-results
 
-# one operation's executed instructions, into results/<run-id>/annotate/ of
-# the newest tcg-icount run of each cell (checked against it), else build/annotate
+# one operation's executed instructions per CASE into build/annotate/, each
+# length checked against the newest tcg-icount run of the current irqbench
 annotate: deps
-	@ANNOTATE_INTO_RUNS=1 arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
+	@arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
 
 # the first commit of KSRC between GOOD and BAD that changes CASE's count
 bisect: deps
 	@scripts/bisect.sh
 
-# the traces RESULTS.md explains its figures with (results/<run-id>/annotate/)
-annotate-results: deps
-	@scripts/annotate-results.sh
+# the traces the pages explain figures with, into the runs they explain
+# (results/<run-id>/annotate/traces.json.gz): 7.3 default on every arch
+annotate-results:
+	@ARCHS="$(ARCHS) $(REMEASURE_ARCHES)" KERNELS=7.3 CONFIGS=default scripts/annotate-results.sh
 
 check: deps
 	@scripts/check.sh

@@ -5,7 +5,7 @@
 # plugin (arch-matrix/tracer/) logging every instruction the vCPU executes
 # from the module's begin marker to its end marker; the module's once and
 # twice batches with n = 1 and 2 run between them. Writes
-# OUT_DIR/<cell>.trace.json (arch-matrix/tracer/trace.py); scripts/
+# OUT_DIR/<cell>.trace.json (arch-matrix/tracer/trace.py); irqbench/
 # annotate.py turns it into the per-case text and JSON.
 set -euo pipefail
 # shellcheck source=lib.sh

@@ -11,7 +11,7 @@ set -euo pipefail
 PKGS=(
 	make gcc libc6-dev bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 	dwarves ccache python3 python3-scipy python3-jsonschema python3-psycopg2 postgresql git
-	gnuplot-nox hyperfine shellcheck clang chromium gdb-multiarch mmdebstrap busybox-static rsync
+	gnuplot-nox hyperfine shellcheck clang chromium mmdebstrap busybox-static rsync
 	linux-source-6.1 linux-headers-amd64
 	libjson-c-dev pkg-config
 	# annotate.sh: pkill -P stops a boot's QEMU when a step fails

@@ -12,16 +12,12 @@ analyses of annotate/ as annotate/traces.json.gz; everything else is build
 output and goes. A run already in the compact format is left alone.
 """
 import glob
-import gzip
 import json
 import os
 import sys
 
 from . import runfiles
-
-# what a report uses of a per-case analysis: everything but the raw pcs
-TRACE_KEEP = ("case", "cell", "ops_insns", "op_with_putback", "putback", "icount_p50", "totals",
-              "instructions", "objdump_mismatches", "traced_pcs")
+from .annotate import TRACE_KEEP, write_traces
 
 
 def old_records(run_dir):
@@ -47,13 +43,6 @@ def old_traces(run_dir):
         if isinstance(t, dict) and "case" in t and "cell" in t:
             out.append({k: t[k] for k in TRACE_KEEP if k in t})
     return sorted(out, key=lambda t: (t["cell"], t["case"]))
-
-
-def write_traces(path, traces):
-    data = json.dumps(traces, sort_keys=True, separators=(",", ":")).encode()
-    with open(path, "wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as g:
-            g.write(data)
 
 
 def convert(run_dir):

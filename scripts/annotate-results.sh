@@ -1,59 +1,39 @@
 #!/bin/bash
-# annotate-results.sh: the traces RESULTS.md explains its figures with.
-# For every cell of ANNOTATE_CELLS (kernel-config; default 7.3-default
-# 7.3-distro 6.1-default) on ANNOTATE_ARCHS (x86_64 arm64) -- not
-# ARCHS/CONFIGS, which make exports to every recipe -- it finds the newest
-# stored tcg-icount run of the cell and traces, into that run's
-# results/<run-id>/annotate/: every case report.py's EXPLAIN table names
-# and every variant at depth 1 in each entry state (native, or the v7.3
-# model where the kernel has no native counted disabling), as far as the
-# run measured them. Each trace's length is checked against the run's p50
-# (exit 1 on a mismatch, 2 when a cell has no such run).
+# annotate-results.sh: the traces the generated pages explain figures with.
+# For each cell of ARCHS x KERNELS x CONFIGS (make annotate-results: 7.3
+# default on every arch the findings and the five-arch table publish) it
+# takes the newest tcg-icount run of the current irqbench that has the
+# cell (none: exit 2, run make remeasure first), traces the cases the pages
+# explain (irqbench/annotate.py's TRACED_*, those the run measured), checks
+# each length against the run's p50 and stores the analyses in the run's
+# annotate/traces.json.gz, which make results reads. A mismatch stores
+# nothing for that cell and exits 1.
 set -euo pipefail
 # shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
-results=${RESULTS:-$IRQBENCH_ROOT/results}
-explain=$(/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import report
-print(" ".join(sorted({c for _q, a, b in report.EXPLAIN for c in (a, b)})))' "$IRQBENCH_ROOT/scripts")
-icount=$(mktemp -d)
-trap 'rm -rf "$icount"' EXIT
+cells=$(irqpy cells cells) || exit 3
+"$IRQBENCH_ROOT/arch-matrix/deps.sh"
+work=$IRQBENCH_CACHE/work/annotate-results
+mkdir -p "$work"
 rc=0
-for kc in ${ANNOTATE_CELLS:-7.3-default 7.3-distro 6.1-default}; do
-	kernel=${kc%%-*}
-	config=${kc#*-}
-	for arch in $(arch_expand "${ANNOTATE_ARCHS:-x86_64 arm64}"); do
-		cell=$arch-$kernel-$config
-		csv=$(find "$results" -maxdepth 2 -name "$cell.csv" -path '*/2*' ! -path '*.failed/*' \
-			-exec grep -l ',tcg-icount,' {} + | sort | tail -n 1)
-		if [ -z "$csv" ]; then
-			echo "irqbench: annotate-results: no tcg-icount run of $cell under $results" >&2
-			exit 2
-		fi
-		out=$(dirname "$csv")/annotate
-		rm -f "$out"/*."$cell".* "$out/$cell".*
-		mkdir -p "$out"
-		ln -sf "$csv" "$icount/$cell.csv"
-		# the EXPLAIN cases and depth 1 of every variant, those the run has
-		cases=$(/usr/bin/python3 - "$csv" "$explain" <<'EOF'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-have = {f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['irq_state']}" for r in rows}
-want = set(sys.argv[2].split())
-impls = {}
-for r in rows:
-    impls.setdefault(r["variant"], set()).add(r["impl"])
-for r in rows:
-    if r["depth"] == "1":
-        main = "native" if "native" in impls[r["variant"]] else "emulated:v7.3"
-        if r["impl"] == main:
-            want.add(f"{r['variant']}/{main}/d1/{r['irq_state']}")
-print(" ".join(sorted(want & have)))
-EOF
-)
-		# shellcheck disable=SC2086 # one word per case
-		ARCHS=$arch KERNELS=$kernel CONFIGS=$config ICOUNT_DIR=$icount \
-			"$IRQBENCH_ROOT/arch-matrix/annotate-matrix.sh" "$out" $cases || rc=$?
-	done
-done
+while IFS=$'\t' read -r what arch kernel config _reason; do
+	[ "$what" = run ] || continue
+	cell=$arch-$kernel-$config
+	run=$(irqpy annotate run-of "$cell") || exit 2
+	read -r -a cases <<<"$(irqpy annotate cases "$run/$cell.csv.gz")"
+	[ ${#cases[@]} -gt 0 ] || die "annotate-results: $run has no case of $cell to trace"
+	out=$work/$cell
+	rm -rf "$out"
+	t=$(date +%s)
+	starting "$cell" annotate "${#cases[@]} cases of $(basename "$run")"
+	if ARCHS=$arch KERNELS=$kernel CONFIGS=$config RECORDS_DIR=$run \
+		"$IRQBENCH_ROOT/arch-matrix/annotate-matrix.sh" "$out" "${cases[@]}" </dev/null >"$out.log" 2>&1; then
+		irqpy annotate pack "$out" "$cell" "$run"
+		progress "$cell" annotate "$t" "every length equals its p50"
+	else
+		rc=1
+		progress "$cell" annotate "$t" "FAILED, nothing stored: $out.log"
+	fi
+done <<<"$cells"
 exit "$rc"

@@ -315,8 +315,15 @@ ktap_stage() {
 }
 # a variant added in two places appears in records, checks and pages
 ktap_stage variant check-variant.sh "a throwaway variant: records, checks, pages"
-# trace length == tcg-icount figure, both arches
-ktap_stage annotate check-annotate.sh "trace length against the icount figure"
+# trace length == tcg-icount figure, on CHECK_ARCHS
+if stage annotate; then
+	t=$(date +%s)
+	mkdir -p "$out/annotate"
+	# shellcheck disable=SC2086 # one word per arch
+	"$IRQBENCH_ROOT/scripts/check-annotate.sh" "$out/annotate" $CHECK_ARCHS >"$out/annotate.ktap"
+	ktap "annotate: " "$out/annotate.ktap"
+	progress check annotate "$t" "trace length against the icount figure"
+fi
 # make bisect names a planted one-instruction commit
 ktap_stage bisect check-bisect.sh "make bisect on a three-commit history" errlog
 # one Rust (LLVM=1) kernel, the Rust module's records
@@ -324,15 +331,21 @@ ktap_stage rust check-rust.sh "x86_64-7.3-rust: build, boot, Rust records"
 # and that guest's selftest
 stage rust && ktap "rust selftest: " "$out/rust/x86_64-7.3-rust.ktap"
 
-# Every arch of arch-matrix/arches.tsv beyond
-# CHECK_ARCHS boots once on 7.3 default with the kselftest inside, records checked
+# Every arch of arch-matrix/arches.tsv beyond CHECK_ARCHS boots once on 7.3
+# default with the kselftest inside, records checked, and is traced
 if stage arches; then
 	t=$(date +%s)
 	others=$(arch_names | grep -v -x -F -f <(tr ' ' '\n' <<<"$CHECK_ARCHS") | paste -sd ' ')
 	while read -r arch kernel config; do
 		cell "$arch" "$kernel" "$config" </dev/null
 	done < <(cells "$others" 7.3 default)
-	progress check arches "$t" "the arches beyond CHECK_ARCHS on 7.3"
+	# and their traces: counted, lock_with and irqsave at depths 1 and 2
+	mkdir -p "$out/arches-annotate"
+	# shellcheck disable=SC2086 # one word per arch
+	"$IRQBENCH_ROOT/scripts/check-annotate.sh" "$out/arches-annotate" $others \
+		>"$out/arches-annotate.ktap"
+	ktap "arches annotate: " "$out/arches-annotate.ktap"
+	progress check arches "$t" "the arches beyond CHECK_ARCHS on 7.3, booted and traced"
 fi
 
 passed=$(grep -c '^pass' "$tally" || true)

@@ -7,7 +7,6 @@ one-sided cases are reported, not dropped; RESULTS.md publishes only runs
 of the current irqbench and holds no figure they do not give."""
 import copy
 import glob
-import gzip
 import html.parser
 import json
 import os

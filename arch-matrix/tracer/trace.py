@@ -10,7 +10,7 @@
       BEGIN, MARK, END as `entries` printed them. Writes OUT_JSON: per case
       (the window from one entry to BEGIN to the next), its segments, each
       from one entry to MARK to the next, as [pc, disassembly] per executed
-      instruction: the format scripts/annotate.py reads. The disassembly is
+      instruction: the format irqbench/annotate.py reads. The disassembly is
       objdump's of the bytes the guest executed (after the kernel patched
       its code at boot), not of the files.
 
@@ -28,14 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-import arches  # noqa: E402 pylint: disable=wrong-import-position
-
-# e_machine, ELF data (1 little, 2 big) and e_flags of a relocatable object
-# objdump disassembles like the kernel's own (ppc64le: ELFv2; riscv64: RVC,
-# double-float ABI)
-ELF = {"x86_64": (62, 1, 0), "arm64": (183, 1, 0), "riscv64": (243, 1, 0x5),
-       "ppc64le": (21, 1, 2), "s390x": (22, 2, 0)}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from irqbench.tables import ARCHES  # noqa: E402 pylint: disable=wrong-import-position
 
 
 class TraceError(Exception):
@@ -45,7 +39,7 @@ class TraceError(Exception):
 
 
 def cross(arch):
-    return arches.ARCHES[arch]["cross"]
+    return ARCHES[arch]["cross"]
 
 
 def local_entries(arch, module, names):
@@ -67,7 +61,10 @@ def local_entries(arch, module, names):
 def elf_object(arch, runs):
     """A relocatable ELF64 with one executable section per (address, bytes)
     run, each at its address, for objdump -d."""
-    machine, data, flags = ELF[arch]
+    # e_machine, ELF data (1 little, 2 big) and e_flags: arches.tsv's
+    a = ARCHES[arch]
+    machine, flags = int(a["elf_machine"]), int(a["elf_flags"], 0)
+    data = 2 if a["endian"] == "big" else 1
     e = ">" if data == 2 else "<"
     names = b"\0.shstrtab\0" + b"".join(b".r%d\0" % i for i in range(len(runs)))
     body, offs = b"", []

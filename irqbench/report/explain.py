@@ -15,13 +15,11 @@ import collections
 import re
 import sys
 
+from ..annotate import CLASSES
 from ..compare import tick_error
 from ..history import parse_case
 from ..tables import ARCHES
 from .data import Current, Figures, cell_name
-
-CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
-
 
 def case_text(case):
     v, impl, d, s = case
@@ -46,7 +44,7 @@ def verdict(a, b):
 def norm(ins):
     """An instruction without its address: its text with absolute
     addresses and comments dropped, and its class."""
-    asm = re.sub(r"\b0x[0-9a-f]{6,}\b", "ADDR", ins.get("asm", "").split("//")[0].split("#")[0])
+    asm = re.sub(r"-?\b0x[0-9a-f]{6,}\b", "ADDR", ins.get("asm", "").split("//")[0].split("#")[0])
     return " ".join(asm.split()), ins.get("class", "other")
 
 
@@ -85,6 +83,13 @@ def pairs(cur, figs, a, b, arch=None, config=None):
             row["only_a"], row["only_b"] = only_in(ta, tb), only_in(tb, ta)
         out.append(row)
     return out
+
+
+def in_differing(only, cls):
+    """Of ONLY (only_in's), the instructions of the classes whose count
+    differs: what the class difference is made of (A's in those classes
+    less B's), without the rest of two differently compiled paths."""
+    return [x for x in only if cls.get(x[0][1], 0)]
 
 
 def classes_text(cls):

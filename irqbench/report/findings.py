@@ -264,7 +264,6 @@ def runs_table(cur):
 def write(cur, figs, path, links):
     answers = [answer_rt(cur), answer_lock_with(cur, figs), answer_token(cur, figs),
                answer_scoped(cur, figs)]
-    accel = "tcg-icount" if cur.keys("tcg-icount") else "none"
     lines = [
         "# irqbench: findings",
         "",

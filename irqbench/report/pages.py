@@ -95,7 +95,12 @@ def arches_page(cur, figs):
             lines.append(f"| {v} {s} | " + " | ".join(
                 f(figs.rec(cur, k, r)) if r else "–" for k, r in zip(keys, vals)) + " |")
         lines.append("")
-    lines += ["### What a call out of the module costs, per arch", ""]
+    lines += ["### What a call out of the module costs, per arch", "",
+              "Per arch, the case whose module and builtin figures differ most. The counts by "
+              "instruction class are exact (traced twice minus once, as the figure); the "
+              "instructions named are those of the differing classes that one trace runs and "
+              "the other does not, aligned by pc, so their number need not equal the class "
+              "difference.", ""]
     from . import explain  # pylint: disable=import-outside-toplevel
     for k in keys:
         best = None
@@ -113,10 +118,12 @@ def arches_page(cur, figs):
                 f"{f(r['a'])} native against {f(r['b'])} native-builtin ({r['diff']:+.0f})")
         if r["classes"] is not None:
             line += f"; by class: {explain.classes_text(r['classes'])}"
-            extra = ", ".join(f"`{asm}`" + (f" ×{n}" if n > 1 else "")
-                              for (asm, _c), n, _fn in r["only_a"][:8])
-            if extra:
-                line += f"; the module's path adds {extra}"
+            for side, only in (("the module's path runs", r["only_a"]),
+                               ("where the builtin's runs", r["only_b"])):
+                extra = ", ".join(f"`{asm}`" + (f" ×{n}" if n > 1 else "")
+                                  for (asm, _c), n, _fn in explain.in_differing(only, r["classes"])[:8])
+                if extra:
+                    line += f"; {side} {extra}"
         else:
             line += " (no trace of both yet: `make annotate-results`)"
         lines.append(line + ".")

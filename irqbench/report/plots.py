@@ -6,7 +6,7 @@ import subprocess
 from ..paths import ROOT, tree
 from . import claims
 from .data import cell_name
-from .explain import CLASSES
+from ..annotate import CLASSES
 
 def out_dir():
     return os.environ.get("IRQBENCH_PLOTS_OUT") or tree("plots", "out")

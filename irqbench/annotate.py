@@ -1,28 +1,42 @@
-#!/usr/bin/env python3
-"""annotate.py OUT_DIR CELL [ICOUNT_CSV]: one operation's instructions per case.
+"""One operation's executed instructions per case, from the tracer's log.
 
-Reads OUT_DIR/CELL.trace.json (arch-matrix/tracer/trace.py: per case, the
-pcs and disassembly of the once and twice batches with n = 1 and n = 2 and,
-for a hazard case entered on, the same for the put-back) and
+    python3 -m irqbench.annotate analyse OUT_DIR CELL [RECORDS]
+    python3 -m irqbench.annotate run-of CELL
+    python3 -m irqbench.annotate cases RECORDS
+    python3 -m irqbench.annotate pack OUT_DIR CELL RUN_DIR
+
+analyse reads OUT_DIR/CELL.trace.json (arch-matrix/tracer/trace.py: per
+case, the pcs and disassembly of the once and twice batches with n = 1 and
+n = 2 and, for a hazard case entered on, the same for the put-back) and
 OUT_DIR/CELL.annotate.meta. The length of one operation is the growth of
 twice minus once from n = 1 to n = 2 (minus the put-back's), exactly what
 tcg-icount measures per iteration; the listed instructions are the part of
-the n = 1 twice trace the once trace lacks (difflib aligns them by pc). Writes OUT_DIR/<case>.<cell>.txt and .json
-with symbol+offset (vmlinux's and the module's ELF symbols), a class per
-instruction and totals per class, and checks every traced pc against
-objdump's listing of its function. With ICOUNT_CSV (a tcg-icount run of
-the same cell) it compares the length with the case's p50 and exits 1 on
-a mismatch. Exit codes: 0 clean, 1 mismatch, 2 incomplete, 3 usage/data.
+the n = 1 twice trace the once trace lacks (difflib aligns them by pc).
+Writes OUT_DIR/<case>.<cell>.txt and .json with symbol+offset (vmlinux's
+and the module's ELF symbols), a class per instruction and totals per
+class, and checks every traced pc against objdump's listing of its
+function. With RECORDS (a tcg-icount run's <cell>.csv.gz) it compares each
+length with the case's p50 and exits 1 on a mismatch. Exit codes: 0 clean,
+1 mismatch, 2 incomplete, 3 usage/data.
+
+run-of prints the newest stored tcg-icount run of the current irqbench
+(method identity) that has CELL (exit 2: none); cases the cases make
+annotate-results traces in a cell (TRACED, those its records have); pack
+puts the cell's analyses into RUN_DIR/annotate/traces.json.gz, which the
+store reads (the other cells' stay).
 """
 import bisect
-import csv
 import difflib
+import glob
+import gzip
 import json
+import os
 import re
 import subprocess
 import sys
 
-import arches
+from . import identity, runfiles
+from .tables import ARCHES
 
 # One class per instruction, the first that applies:
 #   irqflag  the interrupt flag: x86 pushf/popf/cli/sti; arm64 DAIF/PMR
@@ -46,7 +60,7 @@ import arches
 #            and accesses through its percpu_offset
 #   branch   calls, returns, jumps
 #   other    the rest
-CLASSES = ["irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other"]
+CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
 
 
 def die(code, msg):
@@ -403,10 +417,7 @@ def objdump_starts(objdump, path, base, lo, hi):
     return {int(m.group(1), 16) + base for m in re.finditer(r"^\s*([0-9a-f]+):\t[0-9a-f]", out, re.M)}
 
 
-def main(argv):
-    if len(argv) not in (3, 4):
-        die(3, "usage: annotate.py OUT_DIR CELL [ICOUNT_CSV]")
-    out, cell = argv[1], argv[2]
+def analyse(out, cell, records=None):
     try:
         meta = [l.rstrip("\n").split("=", 1) for l in open(f"{out}/{cell}.annotate.meta", encoding="utf-8")]
         traces = json.load(open(f"{out}/{cell}.trace.json", encoding="utf-8"))
@@ -417,7 +428,7 @@ def main(argv):
     if len(cases) != len(traces):
         die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
     arch = cell.split("-")[0]
-    cross = arches.ARCHES[arch]["cross"] if arch in arches.ARCHES else ""
+    cross = ARCHES[arch]["cross"] if arch in ARCHES else ""
     offsets = asm_offsets(m.get("asm_offsets", ""))
     nm, objdump = cross + "nm", cross + "objdump"
     modsyms = symbols(m["module"], nm)
@@ -439,12 +450,12 @@ def main(argv):
         # measured: ppc64_stub_insns of arch/powerpc/kernel/module_64.c
         return "(module-call-stub)" if arch == "ppc64le" and pc >= modbase and pc - modbase < 1 << 24 else "?"
     figures = {}
-    if len(argv) == 4:
-        with open(argv[3], encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                if r.get("unit") == "insn":
-                    key = f"{r['variant']}/{r['impl']}/d{r['depth']}/{r['irq_state']}"
-                    figures[key] = float(r["p50"])
+    if records:
+        try:
+            recs = runfiles.read_records(records)
+        except OSError as e:
+            die(3, f"cannot read the records {records}: {e}")
+        figures = {case_of(r): float(r["p50"]) for r in recs if r.get("unit") == "insn"}
     vdata = data_symbols(m["vmlinux"], nm)
     try:
         Classifier(arch, vdata, offsets)
@@ -496,6 +507,10 @@ def main(argv):
             bad += pc not in starts[fstart]
         figure = figures.get(case)
         verdict = "no icount figure"
+        if records and figure is None:
+            # asked to check against records that lack the case
+            verdict = "no icount figure in the records: INCOMPLETE"
+            rc = rc or 2
         if figure is not None:
             ok = length - pb == round(figure)
             verdict = f"icount p50 {figure:g}: {'match' if ok else 'MISMATCH'}"
@@ -527,5 +542,90 @@ def main(argv):
     return rc
 
 
+# What make annotate-results traces in each cell it explains: what the
+# generated pages explain (the findings' Why, the five-arch table's module
+# and builtin gaps), at depths 1 and 2, in every entry state measured.
+TRACED_VARIANTS = ("counted", "lock_with", "irqsave", "interrupt_only", "spin_only")
+TRACED_IMPLS = ("native", "native-builtin")
+TRACED_DEPTHS = (1, 2)
+# what the store keeps of an analysis: all of it but nothing else
+TRACE_KEEP = ("case", "cell", "ops_insns", "op_with_putback", "putback", "icount_p50", "totals",
+              "instructions", "objdump_mismatches", "traced_pcs", "pcs_in_no_function")
+
+
+def case_of(rec):
+    """A record's case as make annotate names it: variant/impl/d<depth>/<state>."""
+    return f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}"
+
+
+def traced_cases(records):
+    return sorted({case_of(r) for r in records
+                   if r["variant"] in TRACED_VARIANTS and r["impl"] in TRACED_IMPLS
+                   and int(r["depth"]) in TRACED_DEPTHS and int(r.get("boot") or 0) <= 1})
+
+
+def run_of(cell):
+    """The newest run of the current irqbench with a tcg-icount CELL."""
+    method = identity.of_tree()
+    for d in reversed(runfiles.run_dirs()):
+        meta = runfiles.load_meta(d)
+        cells = {c.get("cell"): c for c in meta.get("cells", [])}
+        if (cell in cells and cells[cell].get("accel") == "tcg-icount"
+                and cell in runfiles.cell_files(d) and identity.of_run(meta, d) == method):
+            return d
+    return None
+
+
+def write_traces(path, traces):
+    """Compact, and byte-identical for the same traces."""
+    data = json.dumps(traces, sort_keys=True, separators=(",", ":")).encode()
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as g:
+            g.write(data)
+    os.replace(tmp, path)
+
+
+def pack(out, cell, run_dir):
+    docs = []
+    for p in sorted(glob.glob(os.path.join(out, f"*.{cell}.json"))):
+        with open(p, encoding="utf-8") as f:
+            d = json.load(f)
+        if d.get("cell") == cell:
+            docs.append({k: d[k] for k in TRACE_KEEP if k in d})
+    if not docs:
+        die(2, f"no analysis of {cell} in {out}")
+    path = os.path.join(run_dir, "annotate", "traces.json.gz")
+    have = []
+    if os.path.exists(path):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            have = [t for t in json.load(f) if t.get("cell") != cell]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_traces(path, sorted(have + docs, key=lambda t: (t["cell"], t["case"])))
+    print(f"annotate: {len(docs)} traces of {cell} in {path}")
+    return 0
+
+
+def main(argv):
+    cmd, args = (argv[0], argv[1:]) if argv else ("", [])
+    if cmd == "analyse" and len(args) in (2, 3):
+        return analyse(*args)
+    if cmd == "run-of" and len(args) == 1:
+        d = run_of(args[0])
+        if not d:
+            print(f"annotate: no tcg-icount run of {args[0]} by the current irqbench "
+                  f"({identity.of_tree()}) under results/: make bench first", file=sys.stderr)
+            return 2
+        print(d)
+        return 0
+    if cmd == "cases" and len(args) == 1:
+        print(" ".join(traced_cases(runfiles.read_records(args[0]))))
+        return 0
+    if cmd == "pack" and len(args) == 3:
+        return pack(*args)
+    print(__doc__, file=sys.stderr)
+    return 3
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main(sys.argv[1:]))
