@@ -12,6 +12,8 @@ from irqbench import checks as check_records
 from irqbench import ktap as ktap_judge
 from irqbench.variants import Table
 
+from . import tap
+
 # The rows of the module's variant table the planted cells use, as a guest
 # prints them (debugfs "variants"; kmod-bench/variant_rows.h).
 TABLE = Table([
@@ -171,10 +173,7 @@ def main():
         ok = True
     checks.append(("a malformed 'same' column of the variant table is an error", ok))
 
-    print(f"TAP version 13\n1..{len(checks)}")
-    for i, (what, ok) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {what}")
-    sys.exit(0 if all(ok for _w, ok in checks) else 1)
+    sys.exit(tap.report([(ok, what) for what, ok in checks]))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import tempfile
 
 from irqbench import kcidb, paths, runfiles, store
 
+from . import tap
+
 RUN = {"run_id": "20260101T000000Z-0123456789ab-test", "date": "2026-01-01T00:00:00+00:00",
        "method": "0123456789abcdef", "host_cpu": "test CPU", "irqbench_commit": "0123456789ab"}
 CELL = {"cell": "x86_64-7.3-default", "arch": "x86_64", "kernel_series": "7.3",
@@ -210,12 +212,9 @@ def main(argv):
     results = os.path.abspath(argv[0] if argv else paths.RESULTS)
     with tempfile.TemporaryDirectory() as tmp:
         checks = planted_checks(tmp) + mapping_checks() + results_checks(results, tmp)
-    print(f"TAP version 13\n1..{len(checks)}")
-    for i, (what, ok, detail) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {what}")
-        if detail and (not ok or what.startswith("planted:")):
-            print(f"# {detail}")
-    return 0 if all(ok for _w, ok, _d in checks) else 1
+    # the reason of a failure, and what each planted fault was rejected with
+    return tap.report([(ok, what, detail if not ok or what.startswith("planted:") else "")
+                       for what, ok, detail in checks])
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import tempfile
 from irqbench import runfiles
 from irqbench.paths import ROOT
 
+from . import tap
+
 METHOD = "current-method"
 results = []
 TABLES = {}
@@ -366,11 +368,7 @@ def main():
         results_checks(exact, noisy, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print("TAP version 13")
-    print(f"1..{len(results)}")
-    for i, (ok, name) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-    sys.exit(0 if all(ok for ok, _ in results) else 1)
+    sys.exit(tap.report(results))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import sys
 from irqbench.paths import ROOT, tree
 from irqbench.tables import RECORD, defaults
 
+from . import tap
+
 checks = []
 TYPE = {"STR": {"str"}, "NUM": {"int", "float"}, "OPT": {"float?"}}
 
@@ -88,10 +90,7 @@ def main(argv):
     variant_rows()
     defaults_home()
     layout()
-    print(f"TAP version 13\n1..{len(checks)}")
-    for i, (ok, name) in enumerate(checks, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} {name}")
-    return 0 if all(ok for ok, _ in checks) else 1
+    return tap.report(checks)
 
 
 if __name__ == "__main__":
