@@ -16,9 +16,10 @@ initrd=${3:?}
 accel=${4:?}
 log=${5:?}
 shift 5
-timeout=${BOOT_TIMEOUT:-600}
+timeout=${BOOT_TIMEOUT:-$(boot_fact timeout_s)}
 
-cmdline="panic=-1 oops=panic softlockup_panic=1 loglevel=5 $*"
+# what every guest boots with: boot.tsv's
+cmdline="$(boot_fact cmdline) $*"
 # Machine, CPU and console are the arch's row of arches.tsv. x86_64's
 # cmdline_tcg: under TCG the LAPIC timer calibration polls for 100 ms of
 # guest time, which -icount turns into ~15 s of wall time; the PIT serves
@@ -40,9 +41,10 @@ IFS=$'\t' read -r _ accel_opts smp _ <<<"$row"
 # shellcheck disable=SC2206 # the options are a list of words
 qemu+=($accel_opts)
 [ "$accel" != kvm ] || cpu=host
-qemu+=(-cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot -nic none
+qemu+=(-cpu "$cpu" -smp "$smp" -m "$(boot_fact memory_mb)" -nographic -no-reboot -nic none
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
-# annotate.sh: a gdbstub (-gdb tcp::PORT) for the single-stepping debugger
+# annotate.sh: a gdbstub (-gdb tcp::PORT), through which the tracer's
+# release.py lets the guest run on
 [ -n "${QEMU_GDB_PORT:-}" ] && qemu+=(-gdb "tcp:127.0.0.1:$QEMU_GDB_PORT")
 printf '%q ' "${qemu[@]}" >"$log.cmd"
 echo >>"$log.cmd"
@@ -57,30 +59,8 @@ fail() {
 	exit 1
 }
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then fail "hung: no end marker within ${timeout}s"; fi
-splat='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|possible recursive locking|circular locking|inconsistent lock state|soft lockup|hard LOCKUP|rcu_.*stall|RCU stall|sleeping function called from invalid context|scheduling while atomic'
-# Lines that match the splat words but report the emulated machine, not a
-# kernel fault: QEMU's pseries NVRAM is blank when VOF (not SLOF) boots the
-# guest, and the kernel's partition scan says so with a "WARNING:".
-benign='WARNING: nvram corruption detected: 0-length partition'
-# The console without what the module's provoke file asked for on purpose
-# (kmod-bench/provoke.c): a report between its two markers is the
-# selftest's to judge. An unterminated region is kept.
-unasked() {
-	awk '/provoke lock_with: expected report begins/ { held = ""; inside = 1; next }
-	     /provoke lock_with: expected report ends/ { inside = 0; next }
-	     inside { held = held $0 "\n"; next }
-	     { print }
-	     END { if (inside) printf "%s", held }' "$log" | grep -a -v -F "$benign"
-}
-# read whole, not with grep -q: under pipefail an early exit would SIGPIPE
-# the reader and a splat past the pipe's buffer would go unseen
-hits=$(unasked | grep -a -E "$splat" || true)
-if [ -n "$hits" ]; then
-	fail "kernel reported: $(head -n 1 <<<"$hits" | tr -d '\r')"
-fi
+# the console's verdict (irqbench/console.py, which LAVA jobs get too)
+reason=$(irqpy console splat "$log") || fail "$reason"
 [ "$rc" = 0 ] || fail "QEMU exited with status $rc"
-grep -a -q '@@IRQBENCH HELLO@@' "$log" || fail "never reached /init"
-done_line=$(grep -a -o '@@IRQBENCH DONE rc=[0-9]*@@' "$log" || true)
-[ -n "$done_line" ] || fail "no end marker (crashed or rebooted early)"
-[ "$done_line" = '@@IRQBENCH DONE rc=0@@' ] || fail "guest run failed: ${done_line//@/}"
+reason=$(irqpy console markers "$log") || fail "$reason"
 exit 0

@@ -74,6 +74,57 @@ run_logged() {
 # arch-matrix/arches.tsv; a new arch is one row there plus configs/<arch>.config.
 IRQBENCH_ARCHES=$IRQBENCH_ROOT/arch-matrix/arches.tsv
 
+# deps_for CELLS: what the cells that run of the cell generator's CELLS
+# need (deps.sh for their arches), installed where missing.
+deps_for() {
+	local need
+	mapfile -t need < <(awk -F'\t' '$1 == "run" { print $2 }' <<<"$1" | sort -u)
+	"$IRQBENCH_ROOT/arch-matrix/deps.sh" "${need[@]}" || die "installing dependencies failed"
+}
+
+# run_commit: the irqbench commit a run records (IRQBENCH_COMMIT: set by
+# scripts/repeat-run.sh, whose tree is no checkout).
+run_commit() {
+	echo "${IRQBENCH_COMMIT:-$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)}"
+}
+
+# run_begin: a new run's directory under RESULTS, .partial-<run id>, unique
+# even for runs started in the same second (mktemp claims the name), with
+# the tree as the run starts (commit, the diff of a dirty tree); prints it.
+run_begin() {
+	local dir
+	mkdir -p "$RESULTS"
+	dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$(run_commit)-XXXXXX")
+	chmod 755 "$dir"
+	irqpy runmeta --tree "$dir" || die "cannot describe the tree in $dir"
+	echo "$dir"
+}
+
+# run_keep DIR: the finished run in place as RESULTS/<run id> (its path in
+# IRQBENCH_RUN_DIR_FILE, for a caller that cannot trust latest when runs
+# overlap), then stored by the store's one writer, in one transaction.
+run_keep() {
+	local id=${1##*/.partial-}
+	mv "$1" "$RESULTS/$id"
+	[ -z "${IRQBENCH_RUN_DIR_FILE:-}" ] || echo "$RESULTS/$id" >"$IRQBENCH_RUN_DIR_FILE"
+	irqpy store ingest "$RESULTS/$id" 2>/dev/null ||
+		echo "irqbench: the run is kept, but the store did not take it: make results retries" >&2
+}
+
+# run_fail DIR WHAT: a run with a failure kept as RESULTS/<run id>.failed
+# (never stored, never latest); dies with WHAT.
+run_fail() {
+	local id=${1##*/.partial-}
+	mv "$1" "$RESULTS/$id.failed"
+	die "$2 (kept in $RESULTS/$id.failed)"
+}
+
+# boot_fact NAME: a fact of arch-matrix/boot.tsv (what every guest boots with).
+boot_fact() {
+	awk -F'\t' -v k="$1" '!/^#/ && $1 == k { print $2; found = 1 } END { exit !found }' \
+		"$IRQBENCH_ROOT/arch-matrix/boot.tsv" || die "arch-matrix/boot.tsv has no '$1'"
+}
+
 # arch_names: every arch of the table, in its order, one line each.
 arch_names() {
 	awk -F'\t' '!/^#/ && NF { print $1 }' "$IRQBENCH_ARCHES"

@@ -14,20 +14,12 @@ RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
 # or any directory made: one line and exit 3 if bad (a usage or data error).
 cells=$(irqpy cells cells) || exit 3
 # Packages next: only what the cells that run need
-mapfile -t need < <(awk -F'\t' '$1 == "run" { print $2 }' <<<"$cells" | sort -u)
-"$IRQBENCH_ROOT/arch-matrix/deps.sh" "${need[@]}" || die "installing dependencies failed"
+deps_for "$cells"
 irqbench_env
 export REQUEST ACCEL REPEAT
 
-# IRQBENCH_COMMIT: set by scripts/repeat-run.sh, whose tree is no checkout
-commit=${IRQBENCH_COMMIT:-$(git -C "$IRQBENCH_ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)}
-mkdir -p "$RESULTS"
-# Unique even for runs started in the same second: mktemp claims the name.
-dir=$(mktemp -d "$RESULTS/.partial-$(date -u +%Y%m%dT%H%M%SZ)-$commit-XXXXXX")
+dir=$(run_begin)
 run_id=${dir##*/.partial-}
-chmod 755 "$dir"
-# the tree as the run starts: commit, and the diff of a dirty tree
-irqpy runmeta --tree "$dir"
 start=$(date +%s)
 failed=()
 while IFS=$'\t' read -r what arch kernel config why; do
@@ -37,16 +29,9 @@ while IFS=$'\t' read -r what arch kernel config why; do
 		failed+=("$arch-$kernel-$config")
 	fi
 done <<<"$cells"
-irqpy runmeta "$dir" "$run_id" "$commit"
-if [ ${#failed[@]} -gt 0 ]; then
-	mv "$dir" "$RESULTS/$run_id.failed"
-	die "failed cells: ${failed[*]} (kept in results/$run_id.failed; latest unchanged)"
-fi
-mv "$dir" "$RESULTS/$run_id"
-# where the run landed, for a caller that cannot trust latest (concurrent runs)
-[ -z "${IRQBENCH_RUN_DIR_FILE:-}" ] || echo "$RESULTS/$run_id" >"$IRQBENCH_RUN_DIR_FILE"
+irqpy runmeta "$dir" "$run_id" "$(run_commit)"
+[ ${#failed[@]} = 0 ] || run_fail "$dir" "failed cells: ${failed[*]}; latest unchanged"
+run_keep "$dir"
 ln -sfn "$run_id" "$RESULTS/latest"
-progress all "done" "$start" "results/$run_id"
-# the one writer of the store: this run, in one transaction
-irqpy store ingest "$RESULTS/$run_id" 2>/dev/null || echo "irqbench: the run is kept, but the store did not take it: make results retries" >&2
+progress all "done" "$start" "$RESULTS/$run_id"
 irqpy report.headline "$RESULTS/$run_id"

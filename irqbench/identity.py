@@ -30,6 +30,7 @@ METHOD_PATHS = (
     "arch-matrix/build-initramfs.sh",
     "arch-matrix/arches.tsv",
     "arch-matrix/accels.tsv",
+    "arch-matrix/boot.tsv",
 )
 GENERATED = re.compile(r"(\.o|\.ko|\.mod|\.mod\.c|\.cmd|\.a|modules\.order|Module\.symvers)$")
 

@@ -28,6 +28,7 @@ KERNEL_SERIES = [r["series"] for r in tsv(tree("arch-matrix", "kernels.tsv"))]
 # {accel: {qemu, smp, unit, clock, meaning}}: clock is hardware, emulated or instructions
 ACCELS = {r["accel"]: r for r in tsv(tree("arch-matrix", "accels.tsv"))}
 # The record's fields: [{name, type, unit, meaning}], in the module's order.
+BOOT = {r["fact"]: r["value"] for r in tsv(tree("arch-matrix", "boot.tsv"))}
 RECORD = tsv(tree("schema", "record.tsv"))
 FIELDS = [f["name"] for f in RECORD]
 TYPES = {f["name"]: f["type"] for f in RECORD}
