@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define DBG "/sys/kernel/debug/irqbench/"
@@ -33,6 +34,10 @@ static void finish(int rc)
 {
 	printf("@@IRQBENCH DONE rc=%d@@\n", rc);
 	fflush(stdout);
+	/* on a board's UART the line is still in the tty when the write
+	 * returns; the verdict must reach the console before the reboot
+	 */
+	tcdrain(STDOUT_FILENO);
 	sync();
 	reboot(RB_AUTOBOOT);
 	for (;;)
