@@ -93,7 +93,10 @@ if [ "$llvm" = 1 ] && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" needed "$sr
 	run=("$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" run)
 	toolchain=$("${run[@]}" true && "$IRQBENCH_ROOT/arch-matrix/toolchain-root.sh" id)
 fi
-makeargs=(ARCH="$(arch_field "$arch" karch)" -j"$(nproc)")
+# a relink of the same sources gives the same image (its banner holds no
+# date, build count, user or host), so run.json's image hash names the code
+makeargs=(ARCH="$(arch_field "$arch" karch)" -j"$(nproc)" KBUILD_BUILD_TIMESTAMP=irqbench
+	KBUILD_BUILD_VERSION=1 KBUILD_BUILD_USER=irqbench KBUILD_BUILD_HOST=irqbench)
 if [ "$llvm" = 1 ]; then
 	makeargs+=(LLVM=1 CC="ccache clang")
 	cc_version="$("${run[@]}" clang --version | head -n 1) $("${run[@]}" sh -c 'rustc --version || true' 2>/dev/null)"
