@@ -39,8 +39,9 @@ def main(argv):
         return 3
     body = lines(argv[0])
     print("irqbench: lock() against lock_with(), depth 1, in this run:")
-    print("\n".join(body) if body else "  (no cell of this run has counted disabling natively: "
-          "its kernels predate 7.3, whose models are in the records)")
+    print("\n".join(body) if body else "  (no cell of this run has lock() or lock_with() with "
+          "native counted disabling at depth 1: kernels before 7.3 have only its models, or "
+          "the request left those cases out)")
     print(f"  the rest: the records in {argv[0]}; make results writes RESULTS.md, "
           "docs/results/ and plots/out/index.html; make compare checks it against a baseline")
     return 0
