@@ -165,9 +165,9 @@ def judge_ns(rows, opts):
 class Runs:
     """The stored runs, by id, with their records on demand."""
 
-    def __init__(self, st):
+    def __init__(self, st, only=None):
         self.st = st
-        self.all = st.runs()
+        self.all = [r for r in st.runs() if only is None or r["run_id"] in only]
         self.by_id = {r["run_id"]: r for r in self.all}
         self.accels = {}
         for c in st.cells():

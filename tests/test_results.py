@@ -180,6 +180,15 @@ def results_checks(exact, noisy, top):
     p, site = make_results(root)
     check(p.returncode == 0 and read(os.path.join(site, "RESULTS.md")) == md,
           "a newer run of another irqbench changes nothing RESULTS.md publishes")
+    # a newer run of the current irqbench that the store holds but results/
+    # does not (a scratch run, a lab's): not the tree's to publish
+    elsewhere = os.path.join(top, "elsewhere")
+    os.makedirs(elsewhere)
+    store(elsewhere, "scratch", [dict(r, p50=r["p50"] + 3) for r in exact], "2026-04-01T00:00:00+00:00")
+    p = tool(root, "store", "ingest", os.path.join(elsewhere, "scratch"))
+    p2, site = make_results(root)
+    check(p.returncode == 0 and p2.returncode == 0 and read(os.path.join(site, "RESULTS.md")) == md,
+          "a newer run of the current irqbench in the store but not under results/ is not published")
     p = tool(root, "report", "--check", IRQBENCH_RESULTS_MD=os.path.join(site, "RESULTS.md"))
     check(p.returncode == 0, f"make results --check passes on the page the current runs give ({p.stderr.strip()})")
     # planted: a figure typed in by hand, and a page that published the stale run

@@ -16,11 +16,12 @@ import tempfile
 from .. import store
 from ..paths import tree
 from . import dashboard, findings, pages, plots
-from .data import Current, Figures
+from .data import Current, Figures, published
 
 
 def generate(results_md, st=None):
-    cur = Current(st or store.Store())
+    only = published()
+    cur = Current(st or store.Store(), only=only)
     figs = Figures()
     links = pages.all_pages(cur, figs)
     made = [(c, n) for c, n in [("lock() and lock_with() per arch", plots.claims_plot(cur, figs))] if n]
@@ -31,7 +32,7 @@ def generate(results_md, st=None):
     text = findings.write(cur, figs, results_md, links)
     figs.dump(os.path.join(os.path.dirname(os.path.abspath(results_md)), "figures.json")
               if os.environ.get("IRQBENCH_RESULTS_MD") else os.path.join(pages.out_dir(), "figures.json"))
-    latest, base = dashboard.write(cur.st, made)
+    latest, base = dashboard.write(cur.st, made, only=only)
     return cur, text, latest, base
 
 

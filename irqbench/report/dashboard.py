@@ -97,8 +97,9 @@ def pick(rs):
     return new, (same[-1] if same else None)
 
 
-def write(st, made, threshold=1.0):
-    rs = compare.Runs(st)
+def write(st, made, threshold=1.0, only=None):
+    """ONLY: the run ids it may show (the runs under results/)."""
+    rs = compare.Runs(st, only)
     latest, baseline = pick(rs)
     summary = ("No baseline measured by the same irqbench as the newest run yet: a second run "
                "of it, or <code>make baseline</code> on one, gives the verdicts.")

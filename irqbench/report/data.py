@@ -9,11 +9,17 @@ through Figures, which remembers the records it came from."""
 import json
 import os
 
-from .. import identity, store
+from .. import identity, runfiles, store
 from ..tables import arch_order, series, version_key
 from ..variants import Table
 
 ACCEL_ORDER = ["tcg-icount", "kvm", "bare-metal", "tcg"]
+
+
+def published():
+    """The run ids the pages and make explain speak of: the runs under
+    results/ (a store may hold others: a scratch run, a lab's)."""
+    return {os.path.basename(d) for d in runfiles.run_dirs()}
 
 
 def cell_key(c):
@@ -33,11 +39,14 @@ def sort_cells(keys):
 class Current:
     """The current method's cells and records, and the history beside them."""
 
-    def __init__(self, st=None, method=None):
+    def __init__(self, st=None, method=None, only=None):
+        """ONLY: the run ids it may publish (a store may hold runs from
+        elsewhere: a scratch run, a lab's; the pages speak of the runs the
+        tree holds)."""
         self.st = st or store.Store()
         self.method = method or os.environ.get("IRQBENCH_METHOD") or identity.of_tree()
-        self.runs = {r["run_id"]: r for r in self.st.runs()}
-        cells = sorted(self.st.cells(), key=lambda c: (self.runs[c["run_id"]]["date"] or "",
+        self.runs = {r["run_id"]: r for r in self.st.runs() if only is None or r["run_id"] in only}
+        cells = sorted((c for c in self.st.cells() if c["run_id"] in self.runs), key=lambda c: (self.runs[c["run_id"]]["date"] or "",
                                                        c["run_id"]))
         self.cells, self.old = {}, {}
         for c in cells:  # oldest first: the newest run of a cell wins

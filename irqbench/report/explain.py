@@ -19,7 +19,7 @@ from ..annotate import CLASSES
 from ..compare import tick_error
 from ..history import parse_case
 from ..tables import ARCHES
-from .data import Current, Figures, cell_name
+from .data import Current, Figures, cell_name, published
 
 def case_text(case):
     v, impl, d, s = case
@@ -129,7 +129,7 @@ def main(argv):
     except ValueError as e:
         print(f"explain: {e}", file=sys.stderr)
         return 3
-    cur = Current()
+    cur = Current(only=published())
     rows, out = text(cur, Figures(), a, b, o.arch, o.config)
     if not rows:
         print(f"explain: no cell measured by the current irqbench ({cur.method}) has both "
