@@ -8,7 +8,8 @@ BASE ?=
 NEW ?=
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM
+export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM \
+	LAVA_URL LAVA_DEVICE_TYPES LAVA_IDENTITY
 
 help:
 	@echo "irqbench targets (variables below; defaults in defaults.mk):"
@@ -22,15 +23,20 @@ help:
 	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions"
 	@echo "  make annotate-results  the traces RESULTS.md explains with"
 	@echo "  make kcidb          [RUN=<run>] [ORIGIN=<name>] [FILES_URL=<url>]: KCIDB v5.3 documents in build/kcidb/"
+	@echo "  make lava           one LAVA job per cell and device type, each valid by LAVA's schema (build/lava/jobs)"
+	@echo "  make lava-run       CELL=<arch>-<kernel>-<config>: its qemu job through Debian's lava-dispatcher here, into a run"
+	@echo "  make lava-submit    LAVA_IDENTITY=<lavacli identity> [LAVA_DEVICE_TYPES='qemu x86']: submit build/lava/jobs"
+	@echo "  make lava-collect   JOB=<id> LAVA_IDENTITY=<identity>, or DIR=build/lava/runs/<id>: a job into a run"
 	@echo "  make check          every test, ending with \"N passed, N failed\""
 	@echo "  make check-bisect   make bisect on its synthetic history (too slow for make check)"
 	@echo "  make check-arches   riscv64, ppc64le and s390x booted and traced on 7.3"
+	@echo "  make check-lava     [CELL=...] [LAVA_SERVER=1]: one cell direct and through lava-run (and a local lava-server), compared"
 	@echo "  make fuzz           the request-parser fuzzer for FUZZ_SECONDS"
 	@echo "  make repeat         RUN=results/<run-id>: run it again from its run.json alone"
 	@echo "  make calibrate      two plain-TCG runs at REPEAT=5: the ns gate's false positives and power"
 	@echo "  make bisect KSRC=<git tree> GOOD=<rev> BAD=<rev> CASE=<case>: first commit that changes CASE"
 	@echo "  make baseline       name results/latest as the baseline (or RUN=<run>)"
-	@echo "  make bench-pipeline, time-matrix, time-check: timings of irqbench itself (results/pipeline/)"
+	@echo "  make bench-pipeline, time-matrix, time-check, time-lava: timings of irqbench itself (results/pipeline/)"
 	@echo "  make module, bare-metal: irqbench.ko against KDIR, run here (root)"
 	@echo "  make deps           install what is missing from Debian's packages"
 	@echo "  make clean          remove build output (the kernel cache stays)"
@@ -88,6 +94,29 @@ check-bisect: deps
 check-arches: deps
 	@CHECK_ONLY=arches scripts/check.sh
 
+# the LAVA path against the direct one on one cell, to the instruction
+# (minutes: too slow for make check; LAVA_SERVER=1 adds a local lava-server)
+check-lava:
+	@scripts/check-lava.sh $(CELL)
+
+# The matrix as LAVA jobs (irqbench/lava.py): build/lava/jobs/<cell>.<device-type>.yaml;
+# LAVA_URL is where a lab finds build/lava/ (default file://, for lava-run here)
+lava:
+	@IRQBENCH_COMMAND="make lava" arch-matrix/lava.sh jobs
+
+lava-run:
+	@[ -n "$(CELL)" ] || { echo "irqbench: make lava-run CELL=<arch>-<kernel>-<config>" >&2; exit 3; }
+	@arch-matrix/lava.sh run $(CELL)
+
+lava-submit:
+	@arch-matrix/lava.sh submit
+
+# a LAVA job's results as a run (results/<run-id>/ with run.json's lava key, stored)
+lava-collect:
+	@if [ -n "$(JOB)" ]; then arch-matrix/lava.sh collect-job $(JOB); \
+	elif [ -n "$(DIR)" ]; then arch-matrix/lava.sh collect $(DIR); \
+	else echo "irqbench: make lava-collect JOB=<id> LAVA_IDENTITY=<lavacli identity>, or DIR=build/lava/runs/<id>" >&2; exit 3; fi
+
 fuzz: deps
 	@src=$$(arch-matrix/fetch-source.sh 7.3) && \
 	$(MAKE) -s -C selftests/host KSELFTEST=$$src/tools/testing/selftests OUT=$(CURDIR)/build/fuzz \
@@ -138,6 +167,10 @@ time-check: deps
 time-matrix: deps
 	@scripts/time-matrix.sh
 
+# one cell direct and through lava-run, warm, under hyperfine
+time-lava: deps
+	@scripts/time-lava.sh $(CELL)
+
 # Without a configured kernel tree kbuild fails obscurely: say what to do.
 module:
 	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
@@ -151,6 +184,7 @@ clean:
 	rm -rf build
 	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
 
-.PHONY: help deps bench matrix remeasure check check-bisect check-arches time-check time-matrix \
+.PHONY: help deps bench matrix remeasure check check-bisect check-arches check-lava time-check time-matrix time-lava \
+	lava lava-run lava-submit lava-collect \
 	annotate bisect annotate-results fuzz compare calibrate history explain kcidb repeat baseline \
 	results bench-pipeline module bare-metal clean

@@ -1,9 +1,10 @@
 #!/bin/bash
-# deps.sh [--host | ARCH...]: installs what irqbench needs from Debian's
-# packages, only what is missing (quiet and quick when everything is
-# there): the host's tools and, per ARCH (default: ARCHS, else defaults.mk's;
-# "all" for every row of arches.tsv), its cross compiler, C library and
-# QEMU; --host: the host's tools alone (make results, compare, kcidb).
+# deps.sh [--host | --packages PKG... | ARCH...]: installs what irqbench
+# needs from Debian's packages, only what is missing (quiet and quick when
+# everything is there): the host's tools and, per ARCH (default: ARCHS,
+# else defaults.mk's; "all" for every row of arches.tsv), its cross
+# compiler, C library and QEMU; --host: the host's tools alone (make
+# results, compare, kcidb); --packages: PKG alone (lavacli, for a lab).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -16,13 +17,18 @@ PKGS=(
 	libjson-c-dev pkg-config
 	# annotate.sh: pkill -P stops a boot's QEMU when a step fails
 	procps
+	# LAVA's job schema, which make lava and make check validate with
+	lava-common python3-voluptuous python3-yaml
 )
 # each arch's cross compiler, C library and QEMU, and the json-c its guest
 # selftest links statically (a foreign multiarch package, pkg:debarch): its
 # row of arches.tsv
 FOREIGN=()
 wanted=("$@")
-if [ "${1:-}" = --host ]; then
+if [ "${1:-}" = --packages ]; then
+	PKGS=("${@:2}")
+	wanted=()
+elif [ "${1:-}" = --host ]; then
 	wanted=()
 elif [ ${#wanted[@]} = 0 ]; then
 	read -r -a wanted <<<"$(irqpy cells arches)"

@@ -31,4 +31,4 @@ hyperfine --warmup 1 --runs "$runs" --export-json "$out/hyperfine-boot.json" "${
 hyperfine --warmup 1 --runs "$runs" --export-json "$out/hyperfine-bench.json" \
 	--prepare "touch $IRQBENCH_ROOT/kmod-bench/timing.c" \
 	-n "warm make bench ACCEL=tcg-icount (both arches) after touching kmod-bench/timing.c" \
-	"make -s -C $IRQBENCH_ROOT bench ACCEL=tcg-icount RESULTS=$work/results"
+	"make -s -C $IRQBENCH_ROOT bench ACCEL=tcg-icount RESULTS=$work/results IRQBENCH_DB=$work/store.sqlite"

@@ -4,8 +4,8 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
 # (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
 # on) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers store kcidb schema results
-# variant annotate rust" runs
+# CHECK_ONLY="host lint distro inputs guests broken checkers store kcidb schema lava results
+# variant annotate lava-run rust" runs
 # only those stages (for a quick look; make check runs all). Two stages run
 # only when named, too slow for make check's budget: CHECK_ONLY=bisect (make
 # check-bisect: three kernel builds, minutes even warm) and CHECK_ONLY=arches
@@ -278,6 +278,8 @@ stage store && pytest_stage store test_store
 stage kcidb && pytest_stage kcidb test_kcidb
 # The record's fields, the variant table and the tree's layout, each in one home
 stage schema && pytest_stage schema test_schema
+# Every LAVA job of the whole matrix valid by LAVA's own schema; planted faults caught
+stage lava && pytest_stage lava test_lava
 
 # The results tooling on records the guests just produced.
 t=$(date +%s)
@@ -326,6 +328,13 @@ if stage annotate; then
 fi
 # make bisect names a planted one-instruction commit
 ktap_stage bisect check-bisect.sh "make bisect on a three-commit history" errlog
+# one cell through Debian's lava-dispatcher: its records equal the direct run's
+if stage lava-run; then
+	t=$(date +%s)
+	CHECK_DIR=$out/lava-run "$IRQBENCH_ROOT/scripts/check-lava.sh" >"$out/lava-run.ktap" 2>"$out/lava-run.log"
+	ktap "lava-run: " "$out/lava-run.ktap"
+	progress check lava-run "$t" "x86_64-7.3-default direct and through lava-run, equal"
+fi
 # one Rust (LLVM=1) kernel, the Rust module's records
 ktap_stage rust check-rust.sh "x86_64-7.3-rust: build, boot, Rust records"
 # and that guest's selftest
