@@ -15,8 +15,8 @@ floor keeps near-zero cases from reading as huge ratios). With one boot per
 cell there is no replication and the verdict says so (exit 2).
 
 tcg-icount: figures are exact instruction counts, up to the guest clock's
-tick per batch (arches.tsv's tick_insn over the record's batch_ops: arm64
-reads a 62.5 MHz counter, 16 instructions a tick); a change of at least
+tick per batch (arches.tsv's tick_insn over the record's batch_ops:
+riscv64's counter ticks every 100 instructions); a change of at least
 MIN_INSN instructions per operation and more than both sides' tick is a
 change, a smaller one is equal.
 ns-only options given for icount data are an error, not ignored.
