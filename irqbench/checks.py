@@ -35,12 +35,15 @@ class Cell:
         self.recs, self.t = recs, table
 
     def tol(self, r):
-        """How far a p50 may sit from the truth, in its unit. A hazard case
-        entered on is two measured pairs (its own, less the put-back's), so
-        a clock tick of error in each: twice the tolerance."""
+        """How far a p50 may sit from the truth, in its unit: a figure is
+        the difference of two timed batches over batch_ops, each batch's
+        span up to a clock tick off, so two ticks over batch_ops (ppc64le's
+        timebase: 121.007 against 120.988 for one code at 256 operations).
+        A hazard case entered on is two such pairs (its own, less the
+        put-back's): twice that."""
         if r["unit"] == "insn":
             pairs = 2 if self.t.hazard(r["variant"]) and r["irq_state"] == "on" else 1
-            return pairs * TICK_INSN.get(r["arch"], 16) / max(r["batch_ops"], 1) + 0.001
+            return pairs * 2 * TICK_INSN.get(r["arch"], 16) / max(r["batch_ops"], 1) + 0.001
         return None
 
     def hazard_on(self, r):
