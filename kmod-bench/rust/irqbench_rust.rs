@@ -243,7 +243,15 @@ fn try_checked<'a>(
     }
 }
 
-row_fns!(lock_batch, lock_verify, irq, plain, take_lock, true, same(take_lock));
+row_fns!(
+    lock_batch,
+    lock_verify,
+    irq,
+    plain,
+    take_lock,
+    true,
+    same(take_lock)
+);
 row_fns!(
     lock_with_batch,
     lock_with_verify,
@@ -271,13 +279,25 @@ row_fns!(
     false,
     same(take_spin)
 );
-row_fns!(token_batch, token_verify, spin, plain, take_token, true, same(take_token));
+row_fns!(
+    token_batch,
+    token_verify,
+    spin,
+    plain,
+    take_token,
+    true,
+    same(take_token)
+);
 
 /// The Rust rows of the variant table and their functions.
 const ROWS: [(&CStr, BatchFn, VerifyFn); 5] = [
     (c"rust_lock", lock_batch, lock_verify),
     (c"rust_lock_with", lock_with_batch, lock_with_verify),
-    (c"rust_try_lock_with", try_lock_with_batch, try_lock_with_verify),
+    (
+        c"rust_try_lock_with",
+        try_lock_with_batch,
+        try_lock_with_verify,
+    ),
     (c"rust_spin_only", spin_only_batch, spin_only_verify),
     (c"rust_token", token_batch, token_verify),
 ];
