@@ -15,7 +15,7 @@ here=$IRQBENCH_ROOT/arch-matrix
 irqbench_env
 sweep=$REQUEST
 cmds=()
-for arch in $(env -u ARCHS -u KERNELS -u CONFIGS irqpy cells arches); do
+for arch in $(unset ARCHS KERNELS CONFIGS; irqpy cells arches); do
 	bdir=$("$here/build-kernel.sh" "$arch" "$kernel" default)
 	ko=$("$here/build-module.sh" "$arch" "$bdir" "$work/$arch-module")
 	image=$bdir/$(arch_image "$arch")

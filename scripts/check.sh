@@ -17,7 +17,7 @@ set -uo pipefail
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
 # the default arches are defaults.mk's (the cell generator reads them)
-CHECK_ARCHS=${CHECK_ARCHS:-$(env -u ARCHS -u KERNELS -u CONFIGS irqpy cells arches)}
+CHECK_ARCHS=${CHECK_ARCHS:-$(unset ARCHS KERNELS CONFIGS; irqpy cells arches)}
 CHECK_KERNELS=${CHECK_KERNELS:-6.1 7.3}
 CHECK_DEBUG=${CHECK_DEBUG:-7.3}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
