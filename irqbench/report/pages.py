@@ -227,8 +227,9 @@ def stale_page(cur):
 
 
 def pipeline_page():
-    lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix` "
-             "and `make time-check` (`results/pipeline/`), each with the commit it timed.", ""]
+    lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix`, "
+             "`make time-lava` (one cell direct and through LAVA's dispatcher) and `make "
+             "time-check` (`results/pipeline/`), each with the commit it timed.", ""]
     paths = sorted(glob.glob(os.path.join(RESULTS, "pipeline", "hyperfine-*.json")))
     if paths:
         lines += ["| command | mean s | stddev s | min s | max s | runs |",
@@ -248,6 +249,18 @@ def pipeline_page():
         boots = [int(m.group(2)) for m in (re.match(r"\[(.+?)\s*\] boot\s+(\d+)s", l) for l in log) if m]
         lines.append(f"- `make matrix` {kind} pass (commit `{commit}`): {len(boots)} cells booted "
                      f"in {sum(boots)} s.")
+    for kind in ("cold", "warm"):
+        p = os.path.join(RESULTS, "pipeline", f"check-{kind}.log")
+        if not os.path.exists(p):
+            continue
+        with open(p, encoding="utf-8") as fh:
+            log = fh.read().splitlines()
+        facts = dict(l.split(": ", 1) for l in log[:5] if ": " in l)
+        stages = [m.groups() for m in (re.match(r"\[check\s*\] (\S+)\s+(\d+)s", l) for l in log) if m]
+        slow = ", ".join(f"{s} {t} s" for s, t in sorted(stages, key=lambda x: -int(x[1]))[:3])
+        lines.append(f"- CI's `bash .ci/run`, {kind} (commit `{facts.get('commit', '?')}`, "
+                     f"{facts.get('date', '?')}): {facts.get('wall', '?')}, exit {facts.get('exit', '?')}, "
+                     f"`{log[-1].strip()}`; the longest stages: {slow}.")
     cal = os.path.join(RESULTS, "calibration.json")
     if os.path.exists(cal):
         with open(cal, encoding="utf-8") as fh:
