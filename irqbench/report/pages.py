@@ -167,12 +167,17 @@ def hazards_page(cur, figs):
     lines = ["Released hand over hand (outer lock first), depth 2 and entered with interrupts "
              "on: how many of the verified operations found interrupts on under a still-held "
              "lock (irq_leaks of verify_ops), per cell. Counted disabling never leaks; "
-             "spinlock_t under PREEMPT_RT is an rt_mutex and leaves interrupts as they are.", "",
-             "| cell | irqsave_hoh | raw_irqsave_hoh | counted_hoh | raw_counted_hoh | mask |",
-             "|---|---|---|---|---|---|"]
+             "spinlock_t under PREEMPT_RT is an rt_mutex and leaves interrupts as they are.", ""]
+    # the hand-over-hand variants (a nested pair in the cells' variant
+    # tables), in table order
+    hoh = []
+    for k in cur.keys():
+        t = cur.table(k)
+        hoh += [v for v in t.order if t.nested(v) and t.lang(v) == "c" and v not in hoh]
+    lines += ["| cell | " + " | ".join(hoh) + " | mask |", "|---|" + "---|" * (len(hoh) + 1)]
     for k in cur.keys():
         vals = []
-        for v in ("irqsave_hoh", "raw_irqsave_hoh", "counted_hoh", "raw_counted_hoh"):
+        for v in hoh:
             r = cur.find(k, v, "native", 2, "on")
             vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({r['lock_type']})"
                         if r else "–")
