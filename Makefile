@@ -99,7 +99,7 @@ check-arches: deps
 check-lava:
 	@scripts/check-lava.sh $(CELL)
 
-# The matrix as LAVA jobs (irqbench/lava.py): build/lava/jobs/<cell>.<device-type>.yaml;
+# The matrix as LAVA jobs (irqbench/lava/): build/lava/jobs/<cell>.<device-type>.yaml;
 # LAVA_URL is where a lab finds build/lava/ (default file://, for lava-run here)
 lava:
 	@IRQBENCH_COMMAND="make lava" arch-matrix/lava.sh jobs

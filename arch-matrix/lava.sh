@@ -1,6 +1,6 @@
 #!/bin/bash
 # lava.sh jobs | run CELL | collect DIR | collect-job JOB | submit
-# The matrix as LAVA jobs (irqbench/lava.py renders, validates and reads
+# The matrix as LAVA jobs (irqbench/lava/ renders, validates and reads
 # them back; lava-deps.sh installs LAVA):
 #   jobs          make lava: every cell of ARCHS x KERNELS x CONFIGS built
 #                 by build-cell.sh into build/lava/<cell>/, one job per cell

@@ -1,5 +1,5 @@
 """The verdict on a guest's console, for a direct boot (boot.sh) and a LAVA
-job (lava.py) alike.
+job (irqbench/lava/) alike.
 
     python3 -m irqbench.console splat LOG     exit 1: the kernel reported a fault
     python3 -m irqbench.console markers LOG   exit 1: /init never ran, or the

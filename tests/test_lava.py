@@ -1,4 +1,4 @@
-"""PYTHONPATH=. python3 -m tests.test_lava: the LAVA jobs (irqbench/lava.py),
+"""PYTHONPATH=. python3 -m tests.test_lava: the LAVA jobs (irqbench/lava/),
 as KTAP; exit 1 on a failure. Seconds, no kernel build, no LAVA run.
 
 Every job make lava renders for the whole matrix (every arch of arches.tsv,
@@ -25,7 +25,10 @@ import yaml
 from lava_common.compat import yaml_dump
 
 from irqbench import fragments, lava
-from irqbench.tables import ARCH_NAMES, ARCHES, FIELDS, KERNEL_SERIES
+from irqbench.lava import __main__ as cli
+from irqbench.lava import jobs as lava_jobs
+from irqbench.lava import readback
+from irqbench.tables import ACCELS, ARCH_NAMES, ARCHES, FIELDS, KERNEL_SERIES
 
 from . import tap
 
@@ -43,7 +46,7 @@ def env(**kw):
 def render_all(tmp, name, **kw):
     out = os.path.join(tmp, name)
     with contextlib.redirect_stderr(io.StringIO()):
-        return lava.render(env(**kw), out, lava.Artefacts.placeholder, lava.DEVICE_TYPES)
+        return lava_jobs.render(env(**kw), out, lava_jobs.Artefacts.placeholder, lava_jobs.DEVICE_TYPES)
 
 
 def expected_jobs(e):
@@ -55,7 +58,7 @@ def expected_jobs(e):
         if why:
             continue
         n += 1
-        for b in lava.BOARDS.values():
+        for b in lava_jobs.BOARDS.values():
             pmr = fragments.Needs(config).expect.get("irq_mask") == "pmr"
             n += b["arch"] == arch and not (pmr and b.get("no_pmr"))
     return n
@@ -68,11 +71,11 @@ def matrix_checks(tmp):
     types = sorted({j["device_type"] for _p, j in jobs})
     checks.append((f"make lava's render: {len(jobs)} jobs of the whole matrix ({len(ARCH_NAMES)} arches x "
                    f"{MATRIX['KERNELS']} x {len(MATRIX['CONFIGS'].split())} configs, device types {' '.join(types)})",
-                   len(jobs) == want and types == sorted(lava.DEVICE_TYPES), f"{len(jobs)} rendered, {want} expected"))
+                   len(jobs) == want and types == sorted(lava_jobs.DEVICE_TYPES), f"{len(jobs)} rendered, {want} expected"))
     bad = []
     for path, _job in jobs:
         with open(path, encoding="utf-8") as f:
-            problem = lava.validate(yaml.safe_load(f))
+            problem = lava_jobs.validate(yaml.safe_load(f))
         if problem:
             bad.append(f"{os.path.basename(path)}: {problem}")
     checks.append(("every written job, read back, validates with lava_common.schemas.validate",
@@ -92,7 +95,7 @@ def matrix_checks(tmp):
 
 def qemu_checks(jobs, accel):
     """What a qemu job says of QEMU is arches.tsv's and accels.tsv's."""
-    row = lava.ACCELS[accel]
+    row = ACCELS[accel]
     wrong = []
     for job in jobs:
         ctx, md = job["context"], job["metadata"]
@@ -111,13 +114,13 @@ def qemu_checks(jobs, accel):
             machine[1] not in words and "machine",
             f"-cpu {cpu}" not in words and "cpu",
             not cmdline.startswith(f"console={a['console']} ") and "console",
-            not all(w in cmdline.split() for w in lava.accel_words(accel)) and "accel words",
+            not all(w in cmdline.split() for w in lava_jobs.accel_words(accel)) and "accel words",
             f"irqbench.tag_accel={accel}" not in cmdline.split() and "tag_accel",
             f"irqbench.tag_config={md['irqbench.meta.config']}" not in cmdline.split() and "tag_config",
             (accel != "kvm" and a["cmdline_tcg"] and a["cmdline_tcg"] not in cmdline.split()) and "cmdline_tcg",
             not all(w in cmdline.split() for w in fragments.Needs(md["irqbench.meta.config"]).boot)
             and "the config's boot words",
-            ctx["arch"] != lava.LAVA_ARCH[arch] and "LAVA arch",
+            ctx["arch"] != lava_jobs.LAVA_ARCH[arch] and "LAVA arch",
         ]
         problems = [p for p in problems if p]
         if problems:
@@ -131,7 +134,7 @@ def board_checks(jobs):
     for job in jobs:
         args = job["context"]["extra_kernel_args"].split()
         deploy = job["actions"][0]["deploy"]
-        b = lava.BOARDS[job["device_type"]]
+        b = lava_jobs.BOARDS[job["device_type"]]
         if "irqbench.tag_accel=bare-metal" not in args or "irqbench.tag_unit=ns" not in args or job["metadata"]["irqbench.accel"] != "bare-metal" \
                 or not deploy["kernel"]["url"].endswith("/" + b["kernel"]) \
                 or deploy["ramdisk"].get("install_overlay") is not False \
@@ -154,31 +157,31 @@ def planted_checks(tmp):
         ("a fixupdict result LAVA has no word for",
          lambda j: j["actions"][2]["test"]["monitors"][1]["fixupdict"].update(ok="good"), "fixupdict"),
     ]
-    checks = [("planted: the unchanged job validates", lava.validate(job) is None, lava.validate(job))]
+    checks = [("planted: the unchanged job validates", lava_jobs.validate(job) is None, lava_jobs.validate(job))]
     for what, mutate, word in faults:
         j = copy.deepcopy(job)
         mutate(j)
-        problem = lava.validate(j)
+        problem = lava_jobs.validate(j)
         checks.append((f"planted: {what} is rejected", bool(problem) and word in problem, problem))
     # render itself fails on an invalid job, naming it
-    real = lava.qemu_job
-    lava.qemu_job = lambda *a: {k: v for k, v in real(*a).items() if k != "timeouts"}
+    real = lava_jobs.qemu_job
+    lava_jobs.qemu_job = lambda *a: {k: v for k, v in real(*a).items() if k != "timeouts"}
     try:
         render_all(tmp, "planted-render", ARCHS="x86_64", KERNELS="7.3", CONFIGS="default")
         msg = None
     except lava.Refuse as e:
         msg = str(e)
     finally:
-        lava.qemu_job = real
+        lava_jobs.qemu_job = real
     checks.append(("planted: render stops at an invalid job, naming it and LAVA's reason",
                    bool(msg) and "x86_64-7.3-default.qemu" in msg and "timeouts" in msg, msg))
     # and so does the command line, with exit 3
     path = os.path.join(tmp, "planted.yaml")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(lava.dump({k: v for k, v in job.items() if k != "job_name"}))
+        f.write(lava_jobs.dump({k: v for k, v in job.items() if k != "job_name"}))
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        rc = lava.main(["validate", path])
+        rc = cli.main(["validate", path])
     checks.append(("planted: `python3 -m irqbench.lava validate` exits 3 on an invalid job, with the reason",
                    rc == 3 and "job_name" in err.getvalue(), err.getvalue().strip()))
     return checks, job
@@ -286,14 +289,14 @@ def collect_case(tmp, name, job, lines, results, server=False):
     os.makedirs(d)
     jp, lp = os.path.join(d, "job.yaml"), os.path.join(d, "job.log")
     with open(jp, "w", encoding="utf-8") as f:
-        f.write(lava.dump(job))
+        f.write(lava_jobs.dump(job))
     text = job_log(lines, results)
     if server:  # lavacli jobs logs --raw: the same records as a YAML list
         text = "".join("- " + line + "\n" for line in text.splitlines())
     with open(lp, "w", encoding="utf-8") as f:
         f.write(text)
     try:
-        return lava.collect_job(jp, lp, d), None, d
+        return readback.collect_job(jp, lp, d), None, d
     except (lava.Failed, lava.Refuse) as e:
         return None, str(e), d
 
@@ -312,7 +315,7 @@ def collect_checks(tmp, job):
                        and [(r["variant"], r["impl"], r["depth"], r["irq_state"], r["p50"]) for r in recs]
                        == [(v, i, d_, s, round(p, 3)) for v, i, d_, s, p in CASES]
                        and os.path.exists(os.path.join(d, cell + ".ktap")), err))
-    meta = lava.read_meta(os.path.join(tmp, "good-False", cell + ".meta"))
+    meta = lava_jobs.read_meta(os.path.join(tmp, "good-False", cell + ".meta"))
     checks.append(("collect: the cell's .meta says accel, cell and QEMU as the log does",
                    meta.get("accel") == "tcg-icount" and meta.get("cell") == cell
                    and meta.get("qemu_version") == "Debian 1:7.2+dfsg-7", meta))
@@ -344,7 +347,7 @@ def collect_checks(tmp, job):
 
 
 def same_checks(tmp, job):
-    """lava.same_runs: equal sample for sample, a moved sample, other artefacts."""
+    """readback.same_runs: equal sample for sample, a moved sample, other artefacts."""
     from irqbench import runfiles  # pylint: disable=import-outside-toplevel
     cell = job["metadata"]["irqbench.cell"]
     recs = runfiles.read_records(os.path.join(tmp, "good-False", cell + ".csv.gz"))
@@ -359,11 +362,11 @@ def same_checks(tmp, job):
     moved = copy.deepcopy(recs)
     moved[0]["values"][1] += 1
     a, b, c, d = run("same-a", recs), run("same-b", recs), run("same-c", moved), run("same-d", recs, "other")
-    return [("same: two runs of equal records are equal sample for sample", lava.same_runs(a, b)[0] == 0,
-             lava.same_runs(a, b)),
-            ("planted: one sample moved is found", lava.same_runs(a, c)[0] == 1, lava.same_runs(a, c)),
-            ("planted: another kernel image is no equality to ask (exit 2)", lava.same_runs(a, d)[0] == 2,
-             lava.same_runs(a, d))]
+    return [("same: two runs of equal records are equal sample for sample", readback.same_runs(a, b)[0] == 0,
+             readback.same_runs(a, b)),
+            ("planted: one sample moved is found", readback.same_runs(a, c)[0] == 1, readback.same_runs(a, c)),
+            ("planted: another kernel image is no equality to ask (exit 2)", readback.same_runs(a, d)[0] == 2,
+             readback.same_runs(a, d))]
 
 
 def main(_argv):

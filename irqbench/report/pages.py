@@ -167,12 +167,17 @@ def hazards_page(cur, figs):
     lines = ["Released hand over hand (outer lock first), depth 2 and entered with interrupts "
              "on: how many of the verified operations found interrupts on under a still-held "
              "lock (irq_leaks of verify_ops), per cell. Counted disabling never leaks; "
-             "spinlock_t under PREEMPT_RT is an rt_mutex and leaves interrupts as they are.", "",
-             "| cell | irqsave_hoh | raw_irqsave_hoh | counted_hoh | raw_counted_hoh | mask |",
-             "|---|---|---|---|---|---|"]
+             "spinlock_t under PREEMPT_RT is an rt_mutex and leaves interrupts as they are.", ""]
+    # the hand-over-hand variants (a nested pair in the cells' variant
+    # tables), in table order
+    hoh = []
+    for k in cur.keys():
+        t = cur.table(k)
+        hoh += [v for v in t.order if t.nested(v) and t.lang(v) == "c" and v not in hoh]
+    lines += ["| cell | " + " | ".join(hoh) + " | mask |", "|---|" + "---|" * (len(hoh) + 1)]
     for k in cur.keys():
         vals = []
-        for v in ("irqsave_hoh", "raw_irqsave_hoh", "counted_hoh", "raw_counted_hoh"):
+        for v in hoh:
             r = cur.find(k, v, "native", 2, "on")
             vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({r['lock_type']})"
                         if r else "–")
@@ -227,8 +232,9 @@ def stale_page(cur):
 
 
 def pipeline_page():
-    lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix` "
-             "and `make time-check` (`results/pipeline/`), each with the commit it timed.", ""]
+    lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix`, "
+             "`make time-lava` (one cell direct and through LAVA's dispatcher) and `make "
+             "time-check` (`results/pipeline/`), each with the commit it timed.", ""]
     paths = sorted(glob.glob(os.path.join(RESULTS, "pipeline", "hyperfine-*.json")))
     if paths:
         lines += ["| command | mean s | stddev s | min s | max s | runs |",
@@ -248,6 +254,18 @@ def pipeline_page():
         boots = [int(m.group(2)) for m in (re.match(r"\[(.+?)\s*\] boot\s+(\d+)s", l) for l in log) if m]
         lines.append(f"- `make matrix` {kind} pass (commit `{commit}`): {len(boots)} cells booted "
                      f"in {sum(boots)} s.")
+    for kind in ("cold", "warm"):
+        p = os.path.join(RESULTS, "pipeline", f"check-{kind}.log")
+        if not os.path.exists(p):
+            continue
+        with open(p, encoding="utf-8") as fh:
+            log = fh.read().splitlines()
+        facts = dict(l.split(": ", 1) for l in log[:5] if ": " in l)
+        stages = [m.groups() for m in (re.match(r"\[check\s*\] (\S+)\s+(\d+)s", l) for l in log) if m]
+        slow = ", ".join(f"{s} {t} s" for s, t in sorted(stages, key=lambda x: -int(x[1]))[:3])
+        lines.append(f"- CI's `bash .ci/run`, {kind} (commit `{facts.get('commit', '?')}`, "
+                     f"{facts.get('date', '?')}): {facts.get('wall', '?')}, exit {facts.get('exit', '?')}, "
+                     f"`{log[-1].strip()}`; the longest stages: {slow}.")
     cal = os.path.join(RESULTS, "calibration.json")
     if os.path.exists(cal):
         with open(cal, encoding="utf-8") as fh:
