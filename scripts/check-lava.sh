@@ -7,7 +7,7 @@
 # equal the direct one (irqbench.compare exits 0: same method identity,
 # every case the same count). The board jobs are validated by the
 # dispatcher itself (lava-run --validate) against device dictionaries from
-# LAVA's own x86 and bcm2711-rpi-4-b templates, with placeholder lab
+# LAVA's own template of every board device type (irqbench.lava boards), with placeholder lab
 # commands. Runs and the store are private to the check (CHECK_DIR, default
 # a temporary directory kept for reading); wall times are printed.
 set -uo pipefail
@@ -90,7 +90,7 @@ if [ -n "${LAVA_SERVER:-}" ]; then
 fi
 
 # board jobs: the dispatcher builds their pipelines against LAVA's templates
-for dt in x86 bcm2711-rpi-4-b; do
+for dt in $(irqpy lava boards); do
 	rc=0
 	timed "validate-$dt" "$here/lava.sh" validate-board "$dt" || rc=$?
 	result "$rc" "$dt: a board job passes lava-run --validate against LAVA's $dt.jinja2 ($(tail -n 1 "$check/validate-$dt.log"))"

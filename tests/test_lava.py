@@ -83,8 +83,14 @@ def matrix_checks(tmp):
     checks.append(("no job holds a YAML alias", not any("&id" in open(p, encoding="utf-8").read() for p, _ in jobs), ""))
     checks += qemu_checks([j for _p, j in jobs if j["device_type"] == "qemu"], "tcg-icount")
     checks += board_checks([j for _p, j in jobs if j["device_type"] != "qemu"])
-    kvm = render_all(tmp, "kvm", ACCEL="kvm", ARCHS="x86_64 arm64")
-    checks.append(("ACCEL=kvm: every job validates too", bool(kvm), f"{len(kvm)} jobs"))
+    kvm = render_all(tmp, "kvm", ACCEL="kvm")
+    kvm_arches = {j["metadata"]["irqbench.meta.arch"] for _p, j in kvm if j["device_type"] == "qemu"}
+    checks.append(("ACCEL=kvm: every job validates too, a qemu job for every arch",
+                   kvm_arches == set(ARCH_NAMES), f"{len(kvm)} jobs, arches {' '.join(sorted(kvm_arches))}"))
+    board_arches = {b["arch"] for b in lava_jobs.BOARDS.values()}
+    lacking = [a for a in ARCH_NAMES if a not in board_arches and a not in lava_jobs.KVM_ONLY]
+    checks.append(("every arch has a board device type, or says why not and runs as qemu with ACCEL=kvm",
+                   not lacking and not board_arches & set(lava_jobs.KVM_ONLY), f"no board for {' '.join(lacking)}"))
     checks += qemu_checks([j for _p, j in kvm if j["device_type"] == "qemu"], "kvm")
     auto = render_all(tmp, "auto", ACCEL="auto", ARCHS="x86_64", KERNELS="7.3", CONFIGS="default")
     accels = [j["metadata"]["irqbench.accel"] for _p, j in auto if j["device_type"] == "qemu"]

@@ -18,6 +18,8 @@ the commands:
     python3 -m irqbench.lava device DEVICE_TYPES_DIR JOB.yaml OUT.yaml [--lab-placeholders]
         the device dictionary of the job's device type, rendered from LAVA's
         own template with the job's context (needs jinja2: the LAVA root)
+    python3 -m irqbench.lava boards
+        the board device types jobs are rendered for (jobs.BOARDS)
     python3 -m irqbench.lava board-fixture DEVICE_TYPE OUT_DIR
         a board job of placeholder files, OUT_DIR/job.yaml, for lava-run --validate
     python3 -m irqbench.lava collect JOB.yaml LOG RUN_DIR

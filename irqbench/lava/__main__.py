@@ -6,7 +6,7 @@ import sys
 from ..paths import BUILD
 from . import Failed, Refuse
 from .device import LAB_PLACEHOLDERS, board_fixture, device_dict
-from .jobs import DEVICE_TYPES, Artefacts, render, validate
+from .jobs import BOARDS, DEVICE_TYPES, Artefacts, render, validate
 from .readback import annotate, collect_job, field, job_seconds, load_yaml, same_runs
 
 
@@ -57,6 +57,7 @@ def cmd_same(o):
 COMMANDS = {
     "render": (cmd_render, ["out", "--artefacts", "--url", "--placeholder", "--device-types", "--cell"]),
     "validate": (cmd_validate, ["jobs+"]),
+    "boards": (lambda o: print(" ".join(BOARDS)) or 0, []),
     "device": (cmd_device, ["types_dir", "job", "out", "--lab-placeholders"]),
     "board-fixture": (lambda o: board_fixture(o.device_type, o.out) or 0, ["device_type", "out"]),
     "collect": (cmd_collect, ["job", "log", "run_dir"]),

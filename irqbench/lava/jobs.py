@@ -32,14 +32,23 @@ LAVA_NIC = {"amd64": "model=ne2k_isa"}
 # Real boards of the kinds labs run, one device type of LAVA 2023.01's
 # device-types folder each: how the kernel and initramfs reach the board
 # (tftp), the bootloader that starts them and its command set, the image it
-# boots (x86: bzImage through iPXE; arm64: Image and the board's DTB
-# through U-Boot's booti). The console and the kernel's own command line
-# (console=, root=) are the device type's.
+# boots (x86: bzImage through iPXE; arm64 and riscv64: Image and the
+# board's DTB through U-Boot's booti). The console and the kernel's own
+# command line (console=, root=) are the device type's.
 BOARDS = {
     "x86": {"arch": "x86_64", "boot": "ipxe", "kernel": "bzImage", "type": None, "dtb": None},
     "bcm2711-rpi-4-b": {"arch": "arm64", "boot": "u-boot", "kernel": "Image", "type": "image",
                         "dtb": "bcm2711-rpi-4-b.dtb",
                         "no_pmr": "the BCM2711's GIC-400 is a GICv2: no pseudo-NMI"},
+    "hifive-unleashed-a00": {"arch": "riscv64", "boot": "u-boot", "kernel": "Image", "type": "image",
+                             "dtb": "hifive-unleashed-a00.dtb"},
+}
+# Arches without a board device type in LAVA 2023.01: their hardware
+# figures come from the qemu device type with ACCEL=kvm on a worker of
+# that arch (-accel kvm -cpu host: the guest runs on the host's CPU).
+KVM_ONLY = {
+    "ppc64le": "LAVA 2023.01 has no device type for POWER hardware",
+    "s390x": "LAVA 2023.01 has no device type for IBM Z hardware",
 }
 DEVICE_TYPES = ["qemu"] + list(BOARDS)
 MIB = 1024 * 1024
