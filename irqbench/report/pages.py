@@ -231,6 +231,15 @@ def stale_page(cur):
     return write("stale.md", "Not re-measured", lines)
 
 
+def pipeline_log(name):
+    """results/pipeline/NAME's lines, None if it is not there."""
+    p = os.path.join(RESULTS, "pipeline", name)
+    if not os.path.exists(p):
+        return None
+    with open(p, encoding="utf-8") as fh:
+        return fh.read().splitlines()
+
+
 def pipeline_page():
     lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix`, "
              "`make time-lava` (one cell direct and through LAVA's dispatcher) and `make "
@@ -245,21 +254,17 @@ def pipeline_page():
                     lines.append(f"| {r['command']} | {r['mean']:.1f} | {r.get('stddev') or 0:.1f} "
                                  f"| {r['min']:.1f} | {r['max']:.1f} | {len(r.get('times', []))} |")
     for kind in ("first", "warm"):
-        p = os.path.join(RESULTS, "pipeline", f"matrix-{kind}.log")
-        if not os.path.exists(p):
+        log = pipeline_log(f"matrix-{kind}.log")
+        if log is None:
             continue
-        with open(p, encoding="utf-8") as fh:
-            log = fh.read().splitlines()
         commit = next((l.split(":", 1)[1].strip() for l in log if l.startswith("commit:")), "?")
         boots = [int(m.group(2)) for m in (re.match(r"\[(.+?)\s*\] boot\s+(\d+)s", l) for l in log) if m]
         lines.append(f"- `make matrix` {kind} pass (commit `{commit}`): {len(boots)} cells booted "
                      f"in {sum(boots)} s.")
     for kind in ("cold", "warm"):
-        p = os.path.join(RESULTS, "pipeline", f"check-{kind}.log")
-        if not os.path.exists(p):
+        log = pipeline_log(f"check-{kind}.log")
+        if log is None:
             continue
-        with open(p, encoding="utf-8") as fh:
-            log = fh.read().splitlines()
         facts = dict(l.split(": ", 1) for l in log[:5] if ": " in l)
         stages = [m.groups() for m in (re.match(r"\[check\s*\] (\S+)\s+(\d+)s", l) for l in log) if m]
         slow = ", ".join(f"{s} {t} s" for s, t in sorted(stages, key=lambda x: -int(x[1]))[:3])
