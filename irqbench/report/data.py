@@ -81,6 +81,15 @@ class Current:
     def table(self, key):
         return Table(self.cells[key]["variants"])
 
+    def hoh_variants(self):
+        """The hand-over-hand variants of C (a nested pair in the cells'
+        variant tables), in table order."""
+        hoh = []
+        for k in self.keys():
+            t = self.table(k)
+            hoh += [v for v in t.order if t.nested(v) and t.lang(v) == "c" and v not in hoh]
+        return hoh
+
     def find(self, key, variant, impl, depth, state):
         return self.records(key).get((variant, impl, depth, state))
 

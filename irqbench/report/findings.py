@@ -97,9 +97,28 @@ def answer_scoped(cur, figs):
     head = ("the scoped macro is cheaper" if cheaper and all(cheaper) else
             "the counter is cheaper" if cheaper and not any(cheaper) else "it depends on the arch")
     return (f"**Is a new counter needed (Bart's question)? On cost, {head}:** "
-            + " " + cap("; ".join(parts)) + ". What the counter buys is that releasing locks hand over "
-            "hand never turns interrupts back on under a held lock (counted_hoh and "
-            "raw_counted_hoh never leak; irqsave_hoh always does, in every cell).")
+            + cap("; ".join(parts)) + ". What the counter buys is whether releasing locks hand over "
+            "hand turns interrupts back on under a held lock (depth 2, entered on): "
+            + hoh_leaks(cur) + ".")
+
+
+def hoh_leaks(cur):
+    """Per hand-over-hand variant, in how many cells its verified
+    operations left interrupts on under a held lock: never, always, or
+    in some of them."""
+    parts = []
+    for variant in cur.hoh_variants():
+        seen = [r for r in (cur.find(k, variant, "native", 2, "on") for k in cur.keys()) if r]
+        if not seen:
+            continue
+        never = sum(1 for r in seen if not r["irq_leaks"])
+        always = sum(1 for r in seen if r["irq_leaks"] and r["irq_leaks"] == r["verify_ops"])
+        n = len(seen)
+        said = (f"never, in {n} cells" if never == n else
+                f"in every verified operation, in all {n} cells" if always == n else
+                f"never in {never}, in every operation in {always}, in some in {n - never - always} of {n} cells")
+        parts.append(f"{variant} {said}")
+    return "; ".join(parts) or "no hand-over-hand variant was measured"
 
 
 def leaks(cur, key, variant):
@@ -252,11 +271,11 @@ def cannot_say(cur, figs):
 
 
 def runs_table(cur):
-    out = ["| cell | run | kernel | config | preemption | compiler | command |",
-           "|---|---|---|---|---|---|---|"]
+    out = ["| cell | run | kernel | config | accel | preemption | compiler | command |",
+           "|---|---|---|---|---|---|---|---|"]
     for key in cur.keys():
         p = cur.provenance(key)
-        out.append(f"| {cell_name(key)} | {p['run']} | {p['kernel']} | {p['config']} | "
+        out.append(f"| {cell_name(key)} | {p['run']} | {p['kernel']} | {p['config']} | {p['accel']} | "
                    f"{p['preemption']} | {compiler(p['compiler'])} | `{p['command']}` |")
     return out
 

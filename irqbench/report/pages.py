@@ -13,6 +13,7 @@ from ..paths import RESULTS, tree
 from ..tables import arch_order, version_key
 from . import plots
 from .data import cell_name
+from .findings import hoh_leaks
 
 def out_dir():
     return os.environ.get("IRQBENCH_PAGES_OUT") or tree("docs", "results")
@@ -166,14 +167,10 @@ def kernels_page(cur, figs):
 def hazards_page(cur, figs):
     lines = ["Released hand over hand (outer lock first), depth 2 and entered with interrupts "
              "on: how many of the verified operations found interrupts on under a still-held "
-             "lock (irq_leaks of verify_ops), per cell. Counted disabling never leaks; "
-             "spinlock_t under PREEMPT_RT is an rt_mutex and leaves interrupts as they are.", ""]
-    # the hand-over-hand variants (a nested pair in the cells' variant
-    # tables), in table order
-    hoh = []
-    for k in cur.keys():
-        t = cur.table(k)
-        hoh += [v for v in t.order if t.nested(v) and t.lang(v) == "c" and v not in hoh]
+             "lock (irq_leaks of verify_ops), per cell. Over the cells: "
+             + hoh_leaks(cur) + ". spinlock_t under PREEMPT_RT is an rt_mutex and leaves "
+             "interrupts as they are.", ""]
+    hoh = cur.hoh_variants()
     lines += ["| cell | " + " | ".join(hoh) + " | mask |", "|---|" + "---|" * (len(hoh) + 1)]
     for k in cur.keys():
         vals = []
