@@ -103,21 +103,24 @@ def answer_scoped(cur, figs):
 
 
 def hoh_leaks(cur):
-    """Per hand-over-hand variant, in how many cells its verified
-    operations left interrupts on under a held lock: never, always, or
-    in some of them."""
+    """Per hand-over-hand variant and lock type, in how many cells its
+    verified operations left interrupts on under a held lock: never,
+    always, or in some of them."""
     parts = []
     for variant in cur.hoh_variants():
-        seen = [r for r in (cur.find(k, variant, "native", 2, "on") for k in cur.keys()) if r]
-        if not seen:
-            continue
-        never = sum(1 for r in seen if not r["irq_leaks"])
-        always = sum(1 for r in seen if r["irq_leaks"] and r["irq_leaks"] == r["verify_ops"])
-        n = len(seen)
-        said = (f"never, in {n} cells" if never == n else
-                f"in every verified operation, in all {n} cells" if always == n else
-                f"never in {never}, in every operation in {always}, in some in {n - never - always} of {n} cells")
-        parts.append(f"{variant} {said}")
+        by_type = {}
+        for r in (cur.find(k, variant, "native", 2, "on") for k in cur.keys()):
+            if r:
+                by_type.setdefault(r["lock_type"], []).append(r)
+        for lock_type, seen in by_type.items():
+            never = sum(1 for r in seen if not r["irq_leaks"])
+            always = sum(1 for r in seen if r["irq_leaks"] and r["irq_leaks"] == r["verify_ops"])
+            n = len(seen)
+            said = (f"never, in {n} cells" if never == n else
+                    f"in every verified operation, in {n} cells" if always == n else
+                    f"never in {never}, in every operation in {always}, in some in {n - never - always} "
+                    f"of {n} cells")
+            parts.append(f"{variant} on {lock_type} {said}")
     return "; ".join(parts) or "no hand-over-hand variant was measured"
 
 
