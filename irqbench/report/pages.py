@@ -228,13 +228,14 @@ def stale_page(cur):
     return write("stale.md", "Not re-measured", lines)
 
 
-def pipeline_log(name):
-    """results/pipeline/NAME's lines, None if it is not there."""
-    p = os.path.join(RESULTS, "pipeline", name)
-    if not os.path.exists(p):
-        return None
-    with open(p, encoding="utf-8") as fh:
-        return fh.read().splitlines()
+def pipeline_logs(name, kinds):
+    """(kind, lines) of each results/pipeline/NAME (a format string of the
+    kind) that is there."""
+    for kind in kinds:
+        p = os.path.join(RESULTS, "pipeline", name.format(kind))
+        if os.path.exists(p):
+            with open(p, encoding="utf-8") as fh:
+                yield kind, fh.read().splitlines()
 
 
 def pipeline_page():
@@ -250,18 +251,12 @@ def pipeline_page():
                 for r in json.load(fh).get("results", []):
                     lines.append(f"| {r['command']} | {r['mean']:.1f} | {r.get('stddev') or 0:.1f} "
                                  f"| {r['min']:.1f} | {r['max']:.1f} | {len(r.get('times', []))} |")
-    for kind in ("first", "warm"):
-        log = pipeline_log(f"matrix-{kind}.log")
-        if log is None:
-            continue
+    for kind, log in pipeline_logs("matrix-{}.log", ("first", "warm")):
         commit = next((l.split(":", 1)[1].strip() for l in log if l.startswith("commit:")), "?")
         boots = [int(m.group(2)) for m in (re.match(r"\[(.+?)\s*\] boot\s+(\d+)s", l) for l in log) if m]
         lines.append(f"- `make matrix` {kind} pass (commit `{commit}`): {len(boots)} cells booted "
                      f"in {sum(boots)} s.")
-    for kind in ("cold", "warm"):
-        log = pipeline_log(f"check-{kind}.log")
-        if log is None:
-            continue
+    for kind, log in pipeline_logs("check-{}.log", ("cold", "warm")):
         facts = dict(l.split(": ", 1) for l in log[:5] if ": " in l)
         stages = [m.groups() for m in (re.match(r"\[check\s*\] (\S+)\s+(\d+)s", l) for l in log) if m]
         slow = ", ".join(f"{s} {t} s" for s, t in sorted(stages, key=lambda x: -int(x[1]))[:3])
