@@ -209,7 +209,14 @@ class Store:
             }
             self.exec(cur, f"INSERT INTO cells ({','.join(q(x) for x in CELL_COLS)}) VALUES "
                            f"({','.join('?' * len(CELL_COLS))})", tuple(row[x] for x in CELL_COLS))
+            seen = set()
             for r in runfiles.read_records(path):
+                case = (r.get("variant"), r.get("impl"), r.get("depth"), r.get("irq_state"), r.get("boot") or 0)
+                if case in seen:
+                    # one case twice in a boot: which one a page shows would be chance
+                    raise ValueError(f"irqbench: run {run_id}, cell {cell}: two records of "
+                                     f"{'/'.join(str(x) for x in case[:4])} in boot {case[4]}; nothing stored")
+                seen.add(case)
                 rec_id += 1
                 recs.append((rec_id, run_id, cell) + tuple(r.get(k, 0 if k == "boot" else None)
                                                            for k in REC_COLS))

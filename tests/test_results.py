@@ -281,9 +281,19 @@ def main():
         store(odd, "empty-tcg", [], "2026-01-07T02:00:00+00:00")
         store(odd, "bad-tcg", [{k: v for k, v in r.items() if k != "p50"} for r in noisy], "2026-01-07T03:00:00+00:00")
         store(root, "final-exact", [dict(r, kernel=r["kernel"].split("-")[0]) for r in exact], "2026-01-07T04:00:00+00:00")
-        store(root, "two-series", [dict(r, kernel="6.1.192") for r in exact]
-              + [dict(r, kernel="7.3.0-rc7") for r in slower(exact, "tcg-icount", "counted", 1.0, 1.0)],
+        # one kernel's records (the guests booted two) as both series
+        one = [r for r in exact if r["kernel"].startswith("7.3")]
+        store(root, "two-series", [dict(r, kernel="6.1.192") for r in one]
+              + [dict(r, kernel="7.3.0-rc7") for r in slower(one, "tcg-icount", "counted", 1.0, 1.0)],
               "2026-01-07T05:00:00+00:00")
+        # a run with one case twice is left out, named, and the others still compare
+        dup = os.path.join(root, "dup")
+        os.makedirs(dup)
+        store(dup, "twice", [dict(r, kernel="7.3.0-rc7") for r in exact], "2026-01-07T07:00:00+00:00")
+        store(dup, "good", one, "2026-01-07T08:00:00+00:00")
+        rc, out = compare(dup, "good", "good")
+        check(rc == 0 and "twice left out" in out and "two records of" in out,
+              "compare: a run with a case recorded twice is left out and named; the others compare")
         zero = copy.deepcopy(noisy)
         for r in zero:
             if r["variant"] == "empty":
