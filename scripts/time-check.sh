@@ -28,7 +28,7 @@ for pass in cold warm; do
 		echo "exit: $rc"
 		printf 'wall: %.0f s\n' "$(echo "$end - $start" | bc)"
 		# stage and build lines (not the 30-second "still building" ticks)
-		grep -a -E '^\[[^]]+\] [a-z]+ +[0-9]+s  ' "$log" | grep -a -v 'still building' || true
+		grep -a -E '^\[[^]]+\] [a-z-]+ +[0-9]+s  ' "$log" | grep -a -v 'still building' || true
 		tail -n 1 "$log"
 	} >"$out/check-$pass.log"
 	echo "time-check: $pass: $(tail -n 1 "$log") in $(grep '^wall' "$out/check-$pass.log")"
