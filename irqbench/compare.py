@@ -386,6 +386,13 @@ if __name__ == "__main__":
     except Fail as e:
         print(f"compare: {e}", file=sys.stderr)
         sys.exit(e.code)
+    except SystemExit as e:
+        # the store refuses with a message (SystemExit(str) would exit 1,
+        # which is compare's "regression"): bad data, exit 3
+        if not isinstance(e.code, str):
+            raise
+        print(f"compare: {e.code.removeprefix('irqbench: ')}", file=sys.stderr)
+        sys.exit(3)
     except (KeyError, ValueError, TypeError, OSError, json.JSONDecodeError) as e:
         print(f"compare: bad data: {type(e).__name__}: {e}", file=sys.stderr)
         sys.exit(3)

@@ -355,8 +355,17 @@ def main(argv):
         if not os.path.isfile(os.path.join(d, "run.json")):
             print(f"irqbench: {d} is not a run (no run.json)", file=sys.stderr)
             return 3
-    s = Store()
-    n = ingest_all(s, dirs or None)
+    try:
+        s = Store()
+        n = ingest_all(s, dirs or None)
+    except SystemExit as e:
+        if not isinstance(e.code, str):
+            raise
+        print(e.code, file=sys.stderr)
+        return 3
+    except (ValueError, KeyError, OSError) as e:
+        print(f"irqbench: error: {str(e).removeprefix('irqbench: ')}", file=sys.stderr)
+        return 3
     print(f"store: {n} run(s) added to {s.url if not s.pg else 'PostgreSQL'}", file=sys.stderr)
     return 0
 

@@ -10,7 +10,6 @@ import json
 import math
 
 from ..paths import tree
-from .data import cell_name
 
 ARCHES = ("x86_64", "arm64")
 # (column, config, lang): what each column of a claims table measures
@@ -136,5 +135,3 @@ def excess_per_insn(cur, figs):
     return out
 
 
-def describe(key):
-    return cell_name(key)
