@@ -95,7 +95,8 @@ check-arches: deps
 	@CHECK_ONLY=arches scripts/check.sh
 
 # the LAVA path against the direct one on one cell, to the instruction
-# (minutes: too slow for make check; LAVA_SERVER=1 adds a local lava-server)
+# (make check runs it on its default cell; this target takes CELL=, and
+# LAVA_SERVER=1 adds a local lava-server, too slow for make check)
 check-lava:
 	@scripts/check-lava.sh $(CELL)
 

@@ -345,6 +345,9 @@ stage rust && ktap "rust selftest: " "$out/rust/x86_64-7.3-rust.ktap"
 if stage arches; then
 	t=$(date +%s)
 	others=$(arch_names | grep -v -x -F -f <(tr ' ' '\n' <<<"$CHECK_ARCHS") | paste -sd ' ')
+	# their cross compilers and QEMUs (the deps stage installs CHECK_ARCHS')
+	# shellcheck disable=SC2086 # one word per arch
+	"$IRQBENCH_ROOT/arch-matrix/deps.sh" $others || note fail "arches: installing their packages failed"
 	while read -r arch kernel config; do
 		cell "$arch" "$kernel" "$config" </dev/null
 	done < <(cells "$others" 7.3 default)
