@@ -57,18 +57,20 @@ fi
 mkdir -p "$out/results"
 rm -rf "$out/results/nops-run"
 cp -r "$out/run" "$out/results/nops-run"
+rc=0
 (cd "$copy" && PYTHONPATH=$copy RESULTS=$out/results /usr/bin/python3 -m irqbench.runmeta \
-	"$out/results/nops-run" nops-run test) >/dev/null 2>&1
+	"$out/results/nops-run" nops-run test) >"$out/runmeta.log" 2>&1 || rc=$?
 env=(PYTHONPATH="$copy" RESULTS="$out/results" IRQBENCH_DB="$out/store.sqlite"
 	IRQBENCH_PAGES_OUT="$out/pages" IRQBENCH_PLOTS_OUT="$out/plots" IRQBENCH_RESULTS_MD="$out/RESULTS.md")
 rm -f "$out/store.sqlite"
 # from the copy's root: python3 -m imports the package of the working directory first
-(cd "$copy" && env "${env[@]}" /usr/bin/python3 -m irqbench.report) >"$out/report.log" 2>&1
+(cd "$copy" && env "${env[@]}" /usr/bin/python3 -m irqbench.report) >"$out/report.log" 2>&1 || rc=$?
 explained=$(cd "$copy" && env "${env[@]}" /usr/bin/python3 -m irqbench.report.explain \
-	nops/native/d4/on empty/native/d1/on 2>&1)
-if grep -q '^| nops | native |' "$out/pages/cells.md" 2>/dev/null && grep -q -E 'A-B +[+]4[.]000 insn' <<<"$explained"; then
+	nops/native/d4/on empty/native/d1/on 2>&1) || rc=$?
+# each step must have succeeded, and its output must name the variant
+if [ "$rc" = 0 ] && grep -q '^| nops | native |' "$out/pages/cells.md" 2>/dev/null && grep -q -E 'A-B +[+]4[.]000 insn' <<<"$explained"; then
 	echo "ok 5 variant: the generated pages list it and make explain finds it 4 instructions above empty"
 else
-	echo "not ok 5 variant: pages and explain: $(tail -n 1 "$out/report.log"); $(head -n 2 <<<"$explained" | tail -n 1)"
+	echo "not ok 5 variant: runmeta, pages and explain (a step's status $rc): $(tail -n 1 "$out/report.log"); $(head -n 2 <<<"$explained" | tail -n 1)"
 fi
 rm -rf "$copy"
