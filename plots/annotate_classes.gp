@@ -1,7 +1,13 @@
 # Instruction classes of one operation per variant at depth 1 (from the
-# annotate JSON), one panel per arch, stacked. -e: files, names (word
-# lists; data files: label irqflag atomic barrier preempt percpu branch
-# other), outbase, title.
+# annotate JSON), one panel per arch, stacked. Arguments (gnuplot -c, read
+# as strings, never as code): files, names (word lists; data files: label
+# irqflag atomic barrier preempt percpu branch other), outbase, title,
+# ylabel.
+files = ARG1
+names = ARG2
+outbase = ARG3
+title = ARG4
+ylabel = ARG5
 load "plots/common.gp"
 set style data histograms
 set style histogram rowstacked

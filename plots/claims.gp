@@ -1,6 +1,12 @@
 # lock() and lock_with() per code, one panel per arch: clustered bars, the
-# first row of each data file naming the bars. -e: files, names (word
-# lists, one data file per arch), outbase, title, ylabel.
+# first row of each data file naming the bars. Arguments (gnuplot -c, read
+# as strings, never as code): files, names (word lists, one data file per
+# arch), outbase, title, ylabel.
+files = ARG1
+names = ARG2
+outbase = ARG3
+title = ARG4
+ylabel = ARG5
 load "plots/common.gp"
 set style data histograms
 set style histogram clustered gap 1

@@ -1,4 +1,5 @@
-# Shared look; callers pass outbase, title, ylabel. Both PNG and SVG.
+# Shared look; each script sets outbase, title and ylabel from its
+# arguments before loading this. Both PNG and SVG.
 set encoding utf8
 set grid ytics lc rgb "#dddddd"
 set key outside right top noenhanced

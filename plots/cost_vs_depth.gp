@@ -1,7 +1,15 @@
 # Cost against nesting depth, one line per variant/impl, CI95 error bars.
-# -e: datafile (blocks: depth p50 ci_lo ci_hi, separated by two blank
-# lines), titles (one word per block), lts (each block's linetype), xmax
-# (the deepest depth drawn, so no range without data), outbase, title, ylabel.
+# Arguments (gnuplot -c, read as strings, never as code): datafile (blocks:
+# depth p50 ci_lo ci_hi, separated by two blank lines), outbase, titles (one
+# word per block), lts (each block's linetype), xmax (the deepest depth
+# drawn, so no range without data), title, ylabel.
+datafile = ARG1
+outbase = ARG2
+titles = ARG3
+lts = ARG4
+xmax = real(ARG5)
+title = ARG6
+ylabel = ARG7
 load "plots/common.gp"
 set xlabel "nesting depth (locks held)"
 set logscale x 2

@@ -1,6 +1,12 @@
 # Chosen cases across stored runs, with the regression band around the
-# baseline. -e: datafile (blocks: run-index p50 ci_lo ci_hi band_lo band_hi
-# x-label), titles, outbase, title, ylabel.
+# baseline. Arguments (gnuplot -c, read as strings, never as code):
+# datafile (blocks: run-index p50 ci_lo ci_hi band_lo band_hi x-label),
+# outbase, titles, title, ylabel.
+datafile = ARG1
+outbase = ARG2
+titles = ARG3
+title = ARG4
+ylabel = ARG5
 load "plots/common.gp"
 set xlabel "kernel (oldest first)"
 set yrange [0:*]

@@ -16,12 +16,13 @@ def data_dir():
     return os.environ.get("IRQBENCH_PLOTS_DATA") or tree("build", "plots")
 
 
-def gnuplot(script, **params):
+def gnuplot(script, *args):
+    """gnuplot -c SCRIPT ARG...: the script reads each argument as a string
+    (ARG1, ARG2, ...), never as code, so a label from a run is text and
+    only text. Each script names its arguments in its first lines."""
     os.makedirs(out_dir(), exist_ok=True)
-    args = []
-    for k, v in params.items():
-        args += ["-e", f"{k}='{v}'" if isinstance(v, str) else f"{k}={v}"]
-    subprocess.run(["gnuplot", *args, os.path.join("plots", script)], cwd=ROOT, check=True)
+    subprocess.run(["gnuplot", "-c", os.path.join("plots", script), *map(str, args)],
+                   cwd=ROOT, check=True)
 
 
 def datafile(name, text):
@@ -52,10 +53,9 @@ def claims_plot(cur, figs):
         names.append(arch)
     if not files:
         return None
-    gnuplot("claims.gp", files=" ".join(files), names=" ".join(names),
-            outbase=os.path.join(out_dir(), "claims"),
-            title="lock() and lock_with(), depth 1 (7.3, tcg-icount)",
-            ylabel="guest instructions per operation")
+    gnuplot("claims.gp", " ".join(files), " ".join(names), os.path.join(out_dir(), "claims"),
+            "lock() and lock_with(), depth 1 (7.3, tcg-icount)",
+            "guest instructions per operation")
     return "claims"
 
 
@@ -78,10 +78,9 @@ def depth_plot(cur, figs, key, state):
         return None
     name = f"depth-{'-'.join(key)}-{state}"
     path = datafile(name, "\n\n\n".join(blocks) + "\n")
-    gnuplot("cost_vs_depth.gp", datafile=path, outbase=os.path.join(out_dir(), name),
-            titles=" ".join(titles), lts=" ".join(lts), xmax=xmax,
-            title=f"cost against nesting depth: {cell_name(key)}, entered {state}",
-            ylabel="guest instructions per operation" if blocks else "")
+    gnuplot("cost_vs_depth.gp", path, os.path.join(out_dir(), name), " ".join(titles),
+            " ".join(lts), xmax, f"cost against nesting depth: {cell_name(key)}, entered {state}",
+            "guest instructions per operation")
     return name
 
 
@@ -101,9 +100,8 @@ def classes_plot(cur, cells, cases, name, title):
         names.append(cell_name(key).replace(" ", "_"))
     if not files:
         return None
-    gnuplot("annotate_classes.gp", files=" ".join(files), names=" ".join(names),
-            outbase=os.path.join(out_dir(), name), title=title,
-            ylabel="guest instructions in one operation")
+    gnuplot("annotate_classes.gp", " ".join(files), " ".join(names),
+            os.path.join(out_dir(), name), title, "guest instructions in one operation")
     return name
 
 
@@ -115,7 +113,6 @@ def history_plot(rows, name, title):
     block = "\n".join(f"{i} {r['p50']} {r['p50']} {r['p50']} {r['p50']} {r['p50']} {r['release']}"
                       for i, r in enumerate(rows))
     path = datafile(name, block + "\n")
-    gnuplot("history.gp", datafile=path, outbase=os.path.join(out_dir(), name),
-            titles="p50", title=title,
-            ylabel="guest instructions per operation")
+    gnuplot("history.gp", path, os.path.join(out_dir(), name), "p50", title,
+            "guest instructions per operation")
     return name
