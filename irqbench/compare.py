@@ -189,6 +189,8 @@ class Runs:
                 raise Fail(3, "no baseline: make baseline RUN=<run> names one")
             name = os.path.basename(os.path.realpath(link))
         name = os.path.basename(os.path.normpath(name))
+        if name in self.st.left_out:
+            raise Fail(2, f"run {name} left out: {self.st.left_out[name]}")
         if name in self.by_id:
             return self.by_id[name]
         unstored = os.path.join(paths.RESULTS, name)

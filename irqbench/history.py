@@ -44,12 +44,12 @@ def case_history(st, case, arch=None, config=None, accel=None):
         if val:
             cond.append(f"r.{col} = ?")
             args.append(val)
-    rows = st.query(
+    rows = st.kept(st.query(
         "SELECT r.arch, r.config, r.accel, r.kernel, r.p50, r.unit, r.run_id, u.method, u.date "
         "FROM records r JOIN runs u ON u.run_id = r.run_id WHERE " + " AND ".join(cond)
         # a total order (records of one run share its date): the groups
         # and their rows come the same on every backend and query plan
-        + " ORDER BY u.date, r.rec_id", tuple(args))
+        + " ORDER BY u.date, r.rec_id", tuple(args)))
     groups = {}
     for r in rows:
         g = groups.setdefault((r["arch"], r["config"], r["accel"]), {})

@@ -15,15 +15,17 @@ written by make annotate-results after the run) are digested apart: when
 they change, ingesting the run again replaces them, in one transaction. One writer at a time: SQLite's writers
 take a file lock beside it, PostgreSQL's a transaction-scoped advisory lock.
 """
+import csv
 import fcntl
 import glob
 import hashlib
 import json
 import os
 import sys
+import zlib
 from contextlib import contextmanager
 
-from . import identity, paths, runfiles
+from . import identity, paths, runfiles, validate
 from .tables import RECORD
 
 SCHEMA_VERSION = 2
@@ -71,6 +73,9 @@ class Store:
 
     def __init__(self, url=None):
         self.url = url or paths.DB
+        # {run id: reason} of the runs ingest_all left out: their stored
+        # copies, if any, are no answer (the readers below skip them)
+        self.left_out = {}
         self.pg = self.url.startswith(("postgresql://", "postgres://"))
         if self.pg:
             import psycopg2  # pylint: disable=import-outside-toplevel
@@ -146,9 +151,16 @@ class Store:
     # ---- writing
     def ingest(self, run_dir):
         """Store one run: 'added', 'present' (same files), 'traces' (its
-        traces replaced), or SystemExit when a stored run's records or
-        run.json changed since."""
+        traces replaced) or 'replaced' (its files changed since it was
+        stored: the stored copy is replaced by the files', in one
+        transaction, so no reader answers from a copy the files no longer
+        hold). A run that is not what irqbench writes is refused whole
+        (validate.Refused, a ValueError) and the store is left as it was."""
         run_id = os.path.basename(os.path.normpath(run_dir))
+        links = validate.links_in(run_dir)
+        if links:
+            raise validate.Refused(run_id, links[0], "-", "a symbolic link inside a run "
+                                   "(a run holds files only)")
         if not runfiles.cell_files(run_dir):
             old = glob.glob(os.path.join(run_dir, "*.csv"))
             raise SystemExit(f"irqbench: run {run_id} has no records "
@@ -159,22 +171,30 @@ class Store:
         with self.write() as cur:
             self.exec(cur, "SELECT digest, traces_digest FROM runs WHERE run_id = ?", (run_id,))
             row = cur.fetchone()
-            if row is not None:
-                if row[0] != digest:
-                    raise SystemExit(f"irqbench: run {run_id} is stored with other files "
-                                     "than it has now; nothing changed")
+            if row is not None and row[0] == digest:
                 if row[1] == tdigest:
                     return "present"
+                traces = checked_traces(run_dir, run_id)
                 self.exec(cur, "DELETE FROM traces WHERE run_id = ?", (run_id,))
-                self._insert_traces(cur, run_dir, run_id)
+                self._insert_traces(cur, run_id, traces)
                 self.exec(cur, "UPDATE runs SET traces_digest = ? WHERE run_id = ?",
                           (tdigest, run_id))
                 return "traces"
-            self._insert(cur, run_dir, run_id, digest, tdigest)
-        return "added"
+            checked = validate.check_run(run_dir)
+            traces = checked_traces(run_dir, run_id)
+            if row is not None:
+                self._delete(cur, run_id)
+            self._insert(cur, run_dir, run_id, digest, tdigest, checked, traces)
+        return "added" if row is None else "replaced"
 
-    def _insert(self, cur, run_dir, run_id, digest, tdigest):
-        meta = runfiles.load_meta(run_dir)
+    def _delete(self, cur, run_id):
+        self.exec(cur, "DELETE FROM samples WHERE rec_id IN "
+                       "(SELECT rec_id FROM records WHERE run_id = ?)", (run_id,))
+        for t in ("records", "cells", "traces", "runs"):
+            self.exec(cur, f"DELETE FROM {t} WHERE run_id = ?", (run_id,))
+
+    def _insert(self, cur, run_dir, run_id, digest, tdigest, checked, traces):
+        meta, records, ktaps, tables = checked
         lava = meta.get("lava") or {}
         run = {
             "run_id": run_id, "date": meta.get("date"), "irqbench_commit": meta.get("irqbench_commit"),
@@ -192,9 +212,8 @@ class Store:
         rec_id = cur.fetchone()[0]
         cells = {c.get("cell"): c for c in meta.get("cells", [])}
         recs, samples = [], []
-        for cell, path in runfiles.cell_files(run_dir).items():
+        for cell, cell_recs in records.items():
             c = cells.get(cell, {})
-            ktap = os.path.join(run_dir, cell + ".ktap")
             row = {
                 "run_id": run_id, "cell": cell, "arch": c.get("arch"),
                 "kernel_series": c.get("kernel_series"), "kernel_release": c.get("kernel_release"),
@@ -203,14 +222,14 @@ class Store:
                 "config_sha256": c.get("config_sha256"), "qemu_version": c.get("qemu_version"),
                 "kernel_image_sha256": c.get("kernel_image_sha256"),
                 "module_sha256": c.get("module_sha256"),
-                "variants": json.dumps(runfiles.cell_variants(run_dir, cell, meta)),
-                "ktap": open(ktap, encoding="utf-8").read() if os.path.exists(ktap) else None,
+                "variants": json.dumps(tables[cell]),
+                "ktap": ktaps[cell],
                 "meta": json.dumps(c, sort_keys=True),
             }
             self.exec(cur, f"INSERT INTO cells ({','.join(q(x) for x in CELL_COLS)}) VALUES "
                            f"({','.join('?' * len(CELL_COLS))})", tuple(row[x] for x in CELL_COLS))
             seen = set()
-            for r in runfiles.read_records(path):
+            for r in cell_recs:
                 case = (r.get("variant"), r.get("impl"), r.get("depth"), r.get("irq_state"), r.get("boot") or 0)
                 if case in seen:
                     # one case twice in a boot: which one a page shows would be chance
@@ -230,10 +249,10 @@ class Store:
                 time.sleep(float(os.environ["IRQBENCH_INGEST_PAUSE"]))
         self.many(cur, self._rec_sql(), recs)
         self.many(cur, "INSERT INTO samples (rec_id, idx, value) VALUES (?, ?, ?)", samples)
-        self._insert_traces(cur, run_dir, run_id)
+        self._insert_traces(cur, run_id, traces)
 
-    def _insert_traces(self, cur, run_dir, run_id):
-        for t in load_traces(run_dir):
+    def _insert_traces(self, cur, run_id, traces):
+        for t in traces:
             self.exec(cur, 'INSERT INTO traces (run_id, cell, "case", length, classes, trace) '
                            "VALUES (?, ?, ?, ?, ?, ?)",
                       (run_id, t["cell"], t["case"], t.get("length"),
@@ -246,16 +265,20 @@ class Store:
                 f"({','.join('?' * len(cols))})")
 
     # ---- reading
+    def kept(self, rows):
+        """ROWS less those of runs left out (left_out)."""
+        return [r for r in rows if r["run_id"] not in self.left_out]
+
     def runs(self):
         """Every stored run, oldest first, run.json decoded as 'meta'."""
-        out = self.query("SELECT * FROM runs ORDER BY date, run_id")
+        out = self.kept(self.query("SELECT * FROM runs ORDER BY date, run_id"))
         for r in out:
             r["meta"] = json.loads(r["meta"])
         return out
 
     def cells(self, run_id=None):
-        rows = self.query("SELECT * FROM cells" + (" WHERE run_id = ?" if run_id else "")
-                          + " ORDER BY run_id, cell", (run_id,) if run_id else ())
+        rows = self.kept(self.query("SELECT * FROM cells" + (" WHERE run_id = ?" if run_id else "")
+                                     + " ORDER BY run_id, cell", (run_id,) if run_id else ()))
         for r in rows:
             r["variants"] = json.loads(r["variants"] or "[]")
             r["meta"] = json.loads(r["meta"] or "{}")
@@ -270,9 +293,9 @@ class Store:
         if where:
             cond.append(where)
         cols = ["rec_id", "run_id", "cell"] + REC_COLS
-        rows = self.query(f"SELECT {','.join(q(c) for c in cols)} FROM records"
-                          + (" WHERE " + " AND ".join(cond) if cond else "")
-                          + " ORDER BY rec_id", args)
+        rows = self.kept(self.query(f"SELECT {','.join(q(c) for c in cols)} FROM records"
+                                     + (" WHERE " + " AND ".join(cond) if cond else "")
+                                     + " ORDER BY rec_id", args))
         if samples and rows:
             vals = {}
             lo, hi = rows[0]["rec_id"], rows[-1]["rec_id"]
@@ -284,8 +307,8 @@ class Store:
         return rows
 
     def traces(self, run_id=None):
-        rows = self.query("SELECT * FROM traces" + (" WHERE run_id = ?" if run_id else "")
-                          + ' ORDER BY run_id, cell, "case"', (run_id,) if run_id else ())
+        rows = self.kept(self.query("SELECT * FROM traces" + (" WHERE run_id = ?" if run_id else "")
+                                     + ' ORDER BY run_id, cell, "case"', (run_id,) if run_id else ()))
         return [json.loads(r["trace"]) | {"run_id": r["run_id"]} for r in rows]
 
 
@@ -322,25 +345,50 @@ def load_traces(run_dir):
         return json.load(f)
 
 
+def checked_traces(run_dir, run_id):
+    """The run's traces, read and checked (validate.check_traces)."""
+    try:
+        traces = load_traces(run_dir)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise validate.Refused(run_id, TRACES, "-", f"unreadable: {type(e).__name__}: {e}") from None
+    validate.check_traces(run_id, traces)
+    return traces
+
+
+# what a run's files can raise when they are damaged, besides Refused
+DAMAGED = (SystemExit, ValueError, KeyError, TypeError, OSError, EOFError, zlib.error, csv.Error,
+           UnicodeDecodeError, OverflowError)
+
+
 def ingest_all(store, dirs=None, quiet=False, strict=True):
     """Store every run of DIRS (default: results/). Not strict (the readers:
     compare, history, make results), a run that cannot be stored is named on
-    stderr and left out, so one broken run does not hide the others."""
+    stderr and left out, so one broken run does not hide the others; its
+    id and reason go to store.left_out, and the store's readers leave out
+    any copy of it stored before (an answer never comes from a copy that
+    differs from the files)."""
     added = 0
     for d in dirs or runfiles.run_dirs():
+        name = os.path.basename(os.path.normpath(d))
         try:
             how = store.ingest(d)
             if how != "present":
                 added += how == "added"
                 if not quiet:
-                    print(f"store: {'added' if how == 'added' else 'traces replaced of'} "
-                          f"{os.path.basename(os.path.normpath(d))}", file=sys.stderr)
-        except (SystemExit, ValueError, KeyError, OSError) as e:
+                    print(f"store: {HOW[how]} {name}", file=sys.stderr)
+        except DAMAGED as e:
             if strict:
                 raise
-            print(f"store: {os.path.basename(os.path.normpath(d))} left out: "
-                  f"{str(e).removeprefix('irqbench: ')}", file=sys.stderr)
+            reason = str(e.code if isinstance(e, SystemExit) else e).removeprefix("irqbench: ")
+            if not isinstance(e, (SystemExit, validate.Refused)):
+                reason = f"{type(e).__name__}: {reason}"
+            store.left_out[name] = reason
+            print(f"store: {name} left out: {reason}", file=sys.stderr)
     return added
+
+
+HOW = {"added": "added", "traces": "traces replaced of",
+       "replaced": "files changed since stored, stored again:"}
 
 
 def main(argv):
