@@ -22,6 +22,26 @@ def published():
     return {os.path.basename(d) for d in runfiles.run_dirs()}
 
 
+def md(text):
+    """TEXT from a run as Markdown text: a table's '|', a tag's '<' and '>'
+    and Markdown's backslash escaped, so a field is shown, never parsed."""
+    return (str(text).replace("\\", "\\\\").replace("|", "\\|")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def md_code(text):
+    """TEXT from a run as a Markdown code span: fenced by one backtick more
+    than its longest run of them, its '|' escaped (a table cell's end)."""
+    t = str(text).replace("|", "\\|")
+    run = longest = 0
+    for ch in t:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if t.startswith("`") or t.endswith("`") else ""
+    return f"{fence}{pad}{t}{pad}{fence}"
+
+
 def cell_key(c):
     return (c["arch"], c.get("kernel_series") or series(c.get("kernel_release") or "?"),
             c["config"], c["accel"])

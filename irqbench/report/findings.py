@@ -5,7 +5,7 @@ rest is. Every figure is a record of a run of the current irqbench (its
 method identity); a cell without such a run is named as not re-measured,
 with no figure."""
 from . import claims, explain
-from .data import cell_name
+from .data import cell_name, md, md_code
 
 
 
@@ -171,8 +171,8 @@ def lock_table(cur, figs, arch):
         be = str(r["break_even"]) if r["break_even"] is not None else "–"
         out.append(f"| {r['column']} | {f(r['lock_on'])} | {f(r['lock_off'])} | "
                    f"{f(r['lock_off_raw'])} | {f(r['lock_with'])} | {f(r['token'])} | "
-                   f"{f(r['token_lock_with'])} | {f(r['scoped'])} | {be} | {p['kernel']}, "
-                   f"{p['config']}, {p['preemption']}, {compiler(p['compiler'])} |")
+                   f"{f(r['token_lock_with'])} | {f(r['scoped'])} | {be} | {md(p['kernel'])}, "
+                   f"{p['config']}, {md(p['preemption'])}, {md(compiler(p['compiler']))} |")
     return out
 
 
@@ -278,8 +278,8 @@ def runs_table(cur):
            "|---|---|---|---|---|---|---|---|"]
     for key in cur.keys():
         p = cur.provenance(key)
-        out.append(f"| {cell_name(key)} | {p['run']} | {p['kernel']} | {p['config']} | {p['accel']} | "
-                   f"{p['preemption']} | {compiler(p['compiler'])} | `{p['command']}` |")
+        out.append(f"| {cell_name(key)} | {p['run']} | {md(p['kernel'])} | {p['config']} | {p['accel']} | "
+                   f"{md(p['preemption'])} | {md(compiler(p['compiler']))} | {md_code(p['command'])} |")
     return out
 
 

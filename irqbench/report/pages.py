@@ -12,7 +12,7 @@ from .. import history
 from ..paths import RESULTS, tree
 from ..tables import arch_order, version_key
 from . import plots
-from .data import cell_name
+from .data import cell_name, md, md_code
 from .findings import hoh_leaks
 
 def out_dir():
@@ -59,8 +59,9 @@ def cells_page(cur, figs):
     for key in cur.keys():
         p = cur.provenance(key)
         lines += [f"## {cell_name(key)}", "",
-                  f"Run `{p['run']}`: kernel {p['kernel']}, config {p['config']}, preemption "
-                  f"{p['preemption']}, {p['compiler']}, {p['accel']}; `{p['command']}`.", ""]
+                  f"Run `{p['run']}`: kernel {md(p['kernel'])}, config {p['config']}, preemption "
+                  f"{md(p['preemption'])}, {md(p['compiler'])}, {p['accel']}; {md_code(p['command'])}.",
+                  ""]
         lines += cell_table(cur, figs, key) + [""]
         for state in STATES:
             name = plots.depth_plot(cur, figs, key, state)
@@ -176,10 +177,10 @@ def hazards_page(cur, figs):
         vals = []
         for v in hoh:
             r = cur.find(k, v, "native", 2, "on")
-            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({r['lock_type']})"
+            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({md(r['lock_type'])})"
                         if r else "–")
         any_rec = next(iter(cur.records(k).values()), {})
-        lines.append(f"| {cell_name(k)} | " + " | ".join(vals) + f" | {any_rec.get('irq_mask', '?')} |")
+        lines.append(f"| {cell_name(k)} | " + " | ".join(vals) + f" | {md(any_rec.get('irq_mask', '?'))} |")
     return write("hazards.md", "The hand-over-hand hazard", lines)
 
 
@@ -249,7 +250,7 @@ def pipeline_page():
         for p in paths:
             with open(p, encoding="utf-8") as fh:
                 for r in json.load(fh).get("results", []):
-                    lines.append(f"| {r['command']} | {r['mean']:.1f} | {r.get('stddev') or 0:.1f} "
+                    lines.append(f"| {md(r['command'])} | {r['mean']:.1f} | {r.get('stddev') or 0:.1f} "
                                  f"| {r['min']:.1f} | {r['max']:.1f} | {len(r.get('times', []))} |")
     for kind, log in pipeline_logs("matrix-{}.log", ("first", "warm")):
         commit = next((l.split(":", 1)[1].strip() for l in log if l.startswith("commit:")), "?")
