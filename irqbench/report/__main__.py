@@ -3,10 +3,12 @@ pages (docs/results/), the plots and the dashboard (plots/out/) from it.
 
     python3 -m irqbench.report [--check]
 
---check regenerates into a scratch directory and compares with the
-RESULTS.md in the tree: it fails (exit 1, naming the first differing line)
-when the page holds anything the current runs do not give, a figure
-typed in by hand or a stale cell published.
+--check regenerates RESULTS.md from the runs git tracks under results/
+into a scratch directory and compares it with the tree's: it fails (exit
+1, naming the first differing line) when the page holds anything those
+runs do not give, a figure typed in by hand or a stale cell published. A
+run of one's own under results/ (make bench) is published by make
+results, and never judged by --check.
 """
 import difflib
 import os
@@ -16,11 +18,11 @@ import tempfile
 from .. import store
 from ..paths import tree
 from . import dashboard, findings, pages, plots
-from .data import Current, Figures, published
+from .data import Current, Figures, committed, published
 
 
-def generate(results_md, st=None):
-    only = published()
+def generate(results_md, st=None, only=None):
+    only = published() if only is None else only
     cur = Current(st or store.Store(), only=only)
     figs = Figures()
     links = pages.all_pages(cur, figs)
@@ -43,7 +45,7 @@ def main(argv):
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["IRQBENCH_PAGES_OUT"] = os.path.join(tmp, "pages")
             os.environ["IRQBENCH_PLOTS_OUT"] = os.path.join(tmp, "plots")
-            _cur, text, _l, _b = generate(os.path.join(tmp, "RESULTS.md"), st)
+            _cur, text, _l, _b = generate(os.path.join(tmp, "RESULTS.md"), st, committed())
         with open(os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), encoding="utf-8") as f:
             have = f.read()
         if have == text:

@@ -8,8 +8,9 @@ re-measured and never given a figure. Every figure a page prints goes
 through Figures, which remembers the records it came from."""
 import json
 import os
+import subprocess
 
-from .. import identity, runfiles, store
+from .. import identity, paths, runfiles, store
 from ..tables import arch_order, series, version_key
 from ..variants import Table
 
@@ -40,6 +41,19 @@ def md_code(text):
     fence = "`" * (longest + 1)
     pad = " " if t.startswith("`") or t.endswith("`") else ""
     return f"{fence}{pad}{t}{pad}{fence}"
+
+
+def committed():
+    """The runs of results/ that git tracks: what the committed RESULTS.md
+    is judged against (report --check), so a run of one's own (make bench)
+    under results/ never makes make check fail. The runs under results/
+    when it is no git work tree (a tarball)."""
+    try:
+        out = subprocess.run(["git", "-C", paths.RESULTS, "ls-files", "-z", "--", "*/run.json"],
+                             capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return published()
+    return {os.path.basename(os.path.dirname(p)) for p in out.decode().split("\0") if p} & published()
 
 
 def cell_key(c):
