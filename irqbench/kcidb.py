@@ -459,7 +459,7 @@ def main(argv):
         print(f"kcidb: --files-url '{a.files_url}' is not an absolute URI", file=sys.stderr)
         return 3
     st = store.Store()
-    store.ingest_all(st, quiet=True)
+    store.ingest_all(st, quiet=True, strict=False)
     stored = st.runs()
     try:
         runs = [resolve(stored, n) for n in a.runs] if a.runs else stored

@@ -4,7 +4,7 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
 # (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
 # on) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers store kcidb schema lava results
+# CHECK_ONLY="host lint distro inputs guests broken checkers store hostile kcidb schema lava results
 # variant annotate lava-run rust" runs
 # only those stages (for a quick look; make check runs all). Two stages run
 # only when named, too slow for make check's budget: CHECK_ONLY=bisect (make
@@ -274,6 +274,8 @@ pytest_stage() {
 stage checkers && pytest_stage checkers test_checkers "$src73/tools/testing/kunit"
 # The store on SQLite and on a PostgreSQL server the test starts and stops
 stage store && pytest_stage store test_store
+# Damaged and hostile runs against every reader: nothing runs, nothing misjudged
+stage hostile && pytest_stage hostile test_hostile
 # KCIDB documents validate against the vendored schema; planted violations fail
 stage kcidb && pytest_stage kcidb test_kcidb
 # The record's fields, the variant table and the tree's layout, each in one home

@@ -15,6 +15,7 @@ import collections
 import re
 import sys
 
+from .. import store
 from ..annotate import CLASSES
 from ..compare import tick_error
 from ..history import parse_case
@@ -129,7 +130,10 @@ def main(argv):
     except ValueError as e:
         print(f"explain: {e}", file=sys.stderr)
         return 3
-    cur = Current(only=published())
+    st = store.Store()
+    # as every reader: a run whose files changed is stored again, a damaged one left out
+    store.ingest_all(st, quiet=True, strict=False)
+    cur = Current(st, only=published())
     rows, out = text(cur, Figures(), a, b, o.arch, o.config)
     if not rows:
         print(f"explain: no cell measured by the current irqbench ({cur.method}) has both "
