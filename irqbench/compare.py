@@ -222,6 +222,11 @@ class Runs:
         if not self.all:
             raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
         new = self.all[-1]
+        newer = sorted(r for r in self.st.left_out if r > new["run_id"])
+        if newer:
+            # the newest run is the one a default compare is asked about
+            raise Fail(2, f"the newest run {newer[-1]} was left out "
+                          f"({self.st.left_out[newer[-1]]}): no default pair without it")
         acc = self.accels.get(new["run_id"], set())
         same_acc = [r for r in self.all[:-1] if self.accels.get(r["run_id"]) == acc]
         link = os.path.join(paths.RESULTS, "baseline")

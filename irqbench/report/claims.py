@@ -10,6 +10,7 @@ import json
 import math
 
 from ..paths import tree
+from ..tables import version_key
 
 ARCHES = ("x86_64", "arm64")
 # (column, config, lang): what each column of a claims table measures
@@ -30,8 +31,14 @@ def thread():
         return json.load(f)
 
 
-def cell_for(cur, arch, config, series="7.3", accel="tcg-icount"):
-    key = (arch, series, config, accel)
+def newest_series(cur):
+    """The newest kernel series among the current cells: what the answers
+    speak of unless told otherwise (a newer kernel measured moves them)."""
+    return max((k[1] for k in cur.cells), key=version_key, default=None)
+
+
+def cell_for(cur, arch, config, series=None, accel="tcg-icount"):
+    key = (arch, series or newest_series(cur), config, accel)
     return key if key in cur.cells else None
 
 
@@ -60,7 +67,12 @@ def row(cur, figs, arch, column, config, lang):
 
 
 def table(cur, figs, arch):
-    return [r for r in (row(cur, figs, arch, *c) for c in COLUMNS) if r]
+    """The claims rows of ARCH, made once per page build (every section
+    that speaks of them reads the same rows)."""
+    memo = cur.__dict__.setdefault("claims_tables", {})
+    if (arch, id(figs)) not in memo:
+        memo[(arch, id(figs))] = [r for r in (row(cur, figs, arch, *c) for c in COLUMNS) if r]
+    return memo[(arch, id(figs))]
 
 
 def interval(value, tick):

@@ -223,8 +223,8 @@ def listed(items):
 def why(cur, figs):
     out = []
     for arch in claims.ARCHES:
-        key = (arch, "7.3", "default", "tcg-icount")
-        if key not in cur.cells:
+        key = claims.cell_for(cur, arch, "default")
+        if not key:
             continue
         rows = explain.pairs(cur, figs, ("counted", "native", 1, "off"),
                              ("lock_with", "native", 1, "off"), arch, "default")

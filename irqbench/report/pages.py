@@ -11,7 +11,7 @@ import re
 from .. import history
 from ..paths import RESULTS, tree
 from ..tables import arch_order, version_key
-from . import plots
+from . import claims, plots
 from .data import cell_name, md, md_code
 from .findings import hoh_leaks
 
@@ -72,15 +72,17 @@ def cells_page(cur, figs):
 
 
 def arches_page(cur, figs):
-    """The arches side by side on 7.3 default, like for like: what a module
-    pays (native) and what kernel code pays (native-builtin) in separate
-    tables, and each arch's largest module-call gap by instruction class."""
-    keys = [k for k in cur.keys("tcg-icount") if k[1] == "7.3" and k[2] == "default"]
+    """The arches side by side on the newest series' default config, like
+    for like: what a module pays (native) and what kernel code pays
+    (native-builtin) in separate tables, and each arch's largest module-call
+    gap by instruction class."""
+    newest = claims.newest_series(cur)
+    keys = [k for k in cur.keys("tcg-icount") if k[1] == newest and k[2] == "default"]
     keys = sorted(keys, key=lambda k: arch_order([k[0]]))
     cases = [("counted", "on"), ("counted", "off"), ("counted", "off-raw"), ("lock_with", "off"),
              ("interrupt_only", "on"), ("interrupt_only", "off"), ("irqsave", "on"),
              ("irqsave", "off"), ("spin_only", "on")]
-    lines = ["7.3 default on every arch measured by the current irqbench, depth 1 (guest "
+    lines = [f"{newest} default on every arch measured by the current irqbench, depth 1 (guest "
              "instructions). A module's counted calls go through the kernel's exported "
              "functions; the same loops built into vmlinux (native-builtin) inline what vmlinux "
              "inlines. Each table compares like with like. How each arch masks interrupts: "
@@ -131,7 +133,8 @@ def arches_page(cur, figs):
         lines.append(line + ".")
     name = plots.classes_plot(cur, keys, ["counted/native/d1/off", "lock_with/native/d1/off",
                                           "irqsave/native/d1/on", "counted/native-builtin/d1/off"],
-                              "classes-7.3-default", "instruction classes, depth 1, 7.3 default")
+                              f"classes-{newest}-default",
+                              f"instruction classes, depth 1, {newest} default")
     if name:
         lines += ["", f"![classes](../../plots/out/{name}.svg)"]
     return write("arches.md", "The arches side by side", lines)

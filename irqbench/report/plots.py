@@ -54,7 +54,7 @@ def claims_plot(cur, figs):
     if not files:
         return None
     gnuplot("claims.gp", " ".join(files), " ".join(names), os.path.join(out_dir(), "claims"),
-            "lock() and lock_with(), depth 1 (7.3, tcg-icount)",
+            f"lock() and lock_with(), depth 1 ({claims.newest_series(cur)}, tcg-icount)",
             "guest instructions per operation")
     return "claims"
 
