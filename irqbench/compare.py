@@ -39,7 +39,6 @@ from NEW, empty NEW, no replication, runs of different method identity),
 stderr.
 """
 import argparse
-import json
 import math
 import os
 import statistics
@@ -48,6 +47,7 @@ import sys
 from scipy.stats import ttest_ind
 
 from . import paths, store
+from .cli import Fail, Parser, run
 from .tables import ACCELS, ARCHES, series
 
 TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
@@ -57,14 +57,6 @@ EXACT_ACCELS = {a for a, r in ACCELS.items() if r["unit"] == "insn"}
 AXES = ("kernel", "config", "accel", "arch")
 KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
 NS_DEFAULTS = {"threshold": 1.0, "alpha": 0.01, "floor": 0.5}
-
-
-class Fail(Exception):
-    """A one-line reason and the exit code that goes with it."""
-
-    def __init__(self, code, msg):
-        super().__init__(msg)
-        self.code = code
 
 
 def field(rec, name):
@@ -284,8 +276,8 @@ def options(**kw):
     return argparse.Namespace(**d)
 
 
-def parse():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse(argv):
+    ap = Parser(prog="python3 -m irqbench.compare", description=__doc__.splitlines()[0])
     ap.add_argument("--threshold", type=float, help="ns: minimum effect in percent of the base median (default 1)")
     ap.add_argument("--alpha", type=float, help="ns: false discovery rate across cases (default 0.01)")
     ap.add_argument("--floor", type=float, help="ns: minimum absolute effect in ns (default 0.5)")
@@ -297,7 +289,7 @@ def parse():
     ap.add_argument("--all", action="store_true", help="also list unchanged cases")
     ap.add_argument("base", nargs="?")
     ap.add_argument("new", nargs="?")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     if (a.base_value or a.new_value) and not a.across:
         raise Fail(3, "--from/--to need --across")
     if a.min_insn <= 0:
@@ -305,8 +297,8 @@ def parse():
     return a
 
 
-def main():
-    a = parse()
+def main(argv):
+    a = parse(argv)
     st = store.Store()
     store.ingest_all(st, quiet=True, strict=False)
     rs = Runs(st)
@@ -381,18 +373,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Fail as e:
-        print(f"compare: {e}", file=sys.stderr)
-        sys.exit(e.code)
-    except SystemExit as e:
-        # the store refuses with a message (SystemExit(str) would exit 1,
-        # which is compare's "regression"): bad data, exit 3
-        if not isinstance(e.code, str):
-            raise
-        print(f"compare: {e.code.removeprefix('irqbench: ')}", file=sys.stderr)
-        sys.exit(3)
-    except (KeyError, ValueError, TypeError, OSError, json.JSONDecodeError) as e:
-        print(f"compare: bad data: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(3)
+    sys.exit(run("compare", main))

@@ -11,12 +11,11 @@
 
 Exit 2 when CASE matched nothing, 3 on bad input.
 """
-import argparse
 import os
 import re
 import sys
 
-from . import paths, store
+from . import cli, paths, store
 from .tables import arch_order, version_key
 
 CASE_RE = re.compile(r"^([\w-]+)/([\w:.-]+)/d(\d+)/(on|off|off-raw)$")
@@ -109,7 +108,7 @@ def set_baseline(name):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog="python3 -m irqbench.history", description=__doc__.splitlines()[0])
     ap.add_argument("case", nargs="?")
     ap.add_argument("--arch")
     ap.add_argument("--config")
@@ -128,8 +127,7 @@ def main(argv):
     try:
         case = parse_case(a.case)
     except ValueError as e:
-        print(f"history: {e}", file=sys.stderr)
-        return 3
+        raise cli.Fail(3, str(e)) from None
     hist = case_history(st, case, a.arch, a.config, a.accel)
     if not hist:
         print(f"history: no stored record of {a.case}"
@@ -148,4 +146,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("history", main))

@@ -49,7 +49,6 @@ default the file:/// URL of the local results directory.
 Exit 0 every document written; 2 a run had nothing to report (no cells); 3 a
 document that does not validate, or bad usage.
 """
-import argparse
 import datetime
 import json
 import math
@@ -58,7 +57,7 @@ import re
 import sys
 import urllib.parse
 
-from . import paths, store
+from . import cli, paths, store
 
 SCHEMA = paths.tree("schema", "kcidb", "kcidb.schema.v5.3.json")
 VERSION = {"major": 5, "minor": 3}
@@ -445,7 +444,7 @@ def export(st, runs, out, origin=ORIGIN, files=None):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog="python3 -m irqbench.kcidb", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(paths.BUILD, "kcidb"),
                     help="directory of the documents (default build/kcidb)")
     ap.add_argument("--origin", default=ORIGIN, help="the KCIDB origin, [a-z0-9_]+ (default irqbench)")
@@ -474,4 +473,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("kcidb", main))

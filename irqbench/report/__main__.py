@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 
-from .. import store
+from .. import cli, store
 from ..paths import tree
 from . import dashboard, findings, pages, plots
 from .data import Current, Figures, published
@@ -37,9 +37,13 @@ def generate(results_md, st=None):
 
 
 def main(argv):
+    ap = cli.Parser(prog="python3 -m irqbench.report", description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="compare with the RESULTS.md in the tree instead of writing")
+    a = ap.parse_args(argv)
     st = store.Store()
     store.ingest_all(st, quiet=True, strict=False)
-    if argv[:1] == ["--check"]:
+    if a.check:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["IRQBENCH_PAGES_OUT"] = os.path.join(tmp, "pages")
             os.environ["IRQBENCH_PLOTS_OUT"] = os.path.join(tmp, "plots")
@@ -66,4 +70,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("report", main))
