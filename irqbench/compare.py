@@ -28,7 +28,8 @@ own, never a REGRESSION (exit 2).
 
 Runs are read from the store (store.py); runs under results/ that it lacks
 are ingested first. BASE and NEW are run ids (or unique prefixes),
-"latest" (the newest run) or "baseline" (results/baseline). Without them:
+"latest" (the newest run), "baseline" (results/baseline) or a run
+directory: a name with a '/' is a path, and must hold a run.json. Without them:
 NEW is the newest run, BASE the baseline if it has NEW's accelerators and
 method identity, else the newest earlier run that has both (or, if none
 does, the newest earlier one of NEW's accelerators: irqbench changed).
@@ -167,7 +168,13 @@ class Runs:
             self.accels.setdefault(c["run_id"], set()).add(c["accel"])
 
     def resolve(self, name):
-        if os.path.isfile(os.path.join(name, "run.json")):
+        """A run by id or unique prefix, latest, baseline, or a run
+        directory: a name with a '/' is a path, and must be a run's
+        directory (never looked up by its last component)."""
+        if "/" in name:
+            if not os.path.isfile(os.path.join(name, "run.json")):
+                raise Fail(3, f"no run directory {name} (a name with a '/' is a path; "
+                              "give a run id without one)")
             # a run directory anywhere (make repeat's scratch run): stored first
             self.st.ingest(name)
             self.__init__(self.st)
