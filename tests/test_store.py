@@ -637,6 +637,18 @@ def test_writer_waits(b, tmp):
     expect(2 <= secs < 10, f"history gave up after {secs:.1f} s, want 2 to 10")
 
 
+def test_refused_login(pg, tmp):
+    """The server refuses the login (a role it does not know): one line,
+    exit 3, the password not printed."""
+    url = pg.fresh("login").replace(f"user={PG_USER}", "user=nosuchrole&password=not-to-be-printed")
+    results = scratch_results(tmp, "login")
+    for module, args in READERS[:2] + [("store", ["ingest"])]:
+        rc, lines, _s = tool(module, args, url, results)
+        one_error_line(f"{module} {' '.join(args)}".strip(), rc, lines, 3)
+        expect("not-to-be-printed" not in lines[0], f"{module} printed the password: {lines[0]}")
+        expect("nosuchrole" in lines[0], f"{module} does not say why: {lines[0]}")
+
+
 def test_server_gone(pg, tmp):
     """The server stops (immediate: a crash) while an ingest is half done:
     the ingest exits 3 with one line, and the restarted server holds none
@@ -681,6 +693,7 @@ NO_SERVER_TESTS = [
 ]
 # the test's own server only: it is stopped under a client, and restarted
 PG_TESTS = [
+    ("a refused login is one line and exit 3, its password not printed", test_refused_login),
     ("the server gone mid-ingest: exit 3, one line, nothing of the run stored", test_server_gone),
 ]
 
