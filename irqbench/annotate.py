@@ -35,7 +35,7 @@ import re
 import subprocess
 import sys
 
-from . import identity, runfiles
+from . import cli, identity, runfiles
 from .tables import ARCHES
 
 # One class per instruction, the first that applies:
@@ -623,9 +623,9 @@ def main(argv):
         return 0
     if cmd == "pack" and len(args) == 3:
         return pack(*args)
-    print(__doc__, file=sys.stderr)
-    return 3
+    raise cli.Fail(3, "usage: analyse OUT_DIR CELL [RECORDS] | run-of CELL | cases RECORDS | "
+                      "pack OUT_DIR CELL RUN_DIR")
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("annotate", main))

@@ -9,22 +9,24 @@ import json
 import os
 import sys
 
-from . import compare, paths, runfiles
+from . import cli, compare, paths, runfiles
 
 
-def main():
-    if len(sys.argv) not in (3, 4):
-        print("usage: calibrate.py RUN1 RUN2 [OUT_JSON]", file=sys.stderr)
-        sys.exit(3)
-    d1, d2 = sys.argv[1], sys.argv[2]
+def main(argv):
+    ap = cli.Parser(prog="python3 -m irqbench.calibrate", description=__doc__.splitlines()[0])
+    ap.add_argument("run1", metavar="RUN_DIR1")
+    ap.add_argument("run2", metavar="RUN_DIR2")
+    ap.add_argument("out", nargs="?", metavar="OUT_JSON")
+    a = ap.parse_args(argv)
+    d1, d2 = a.run1, a.run2
     for d in (d1, d2):
         if not os.path.isfile(os.path.join(d, "run.json")):
-            raise compare.Fail(3, f"{d} is not a run directory")
-    out = sys.argv[3] if len(sys.argv) == 4 else os.path.join(paths.RESULTS, "calibration.json")
+            raise cli.Fail(3, f"{d} is not a run directory")
+    out = a.out or os.path.join(paths.RESULTS, "calibration.json")
     m1, r1 = runfiles.load_run(d1)
     m2, r2 = runfiles.load_run(d2)
     if {r["accel"] for r in r1 + r2} != {"tcg"}:
-        raise compare.Fail(3, "calibration needs two plain-TCG (ns) runs")
+        raise cli.Fail(3, "calibration needs two plain-TCG (ns) runs")
     opts = compare.options()
     rows, only1, only2, _ = compare.evaluate(r1, r2, opts)
     false_pos = [r["name"] for r in rows if r["verdict"] in ("REGRESSION", "improvement")]
@@ -32,7 +34,7 @@ def main():
                     and r["depth"] == 1 and r["irq_state"] == "on"),
                    key=lambda r: (r["arch"], r.get("boot", 0)))
     if not plant:
-        raise compare.Fail(3, "RUN2 has no counted native d1 irqs-on case to plant a slowdown in")
+        raise cli.Fail(3, "RUN2 has no counted native d1 irqs-on case to plant a slowdown in")
     key = runfiles.case_key(plant[0])
     planted = []
     for r in r2:
@@ -66,8 +68,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except compare.Fail as e:
-        print(f"calibrate: {e}", file=sys.stderr)
-        sys.exit(e.code)
+    sys.exit(cli.run("calibrate", main))

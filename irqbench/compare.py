@@ -28,7 +28,8 @@ own, never a REGRESSION (exit 2).
 
 Runs are read from the store (store.py); runs under results/ that it lacks
 are ingested first. BASE and NEW are run ids (or unique prefixes),
-"latest" (the newest run) or "baseline" (results/baseline). Without them:
+"latest" (the newest run), "baseline" (results/baseline) or a run
+directory: a name with a '/' is a path, and must hold a run.json. Without them:
 NEW is the newest run, BASE the baseline if it has NEW's accelerators and
 method identity, else the newest earlier run that has both (or, if none
 does, the newest earlier one of NEW's accelerators: irqbench changed).
@@ -39,7 +40,6 @@ from NEW, empty NEW, no replication, runs of different method identity),
 stderr.
 """
 import argparse
-import json
 import math
 import os
 import statistics
@@ -48,6 +48,7 @@ import sys
 from scipy.stats import ttest_ind
 
 from . import paths, store
+from .cli import Fail, Parser, run
 from .tables import ACCELS, ARCHES, series
 
 TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
@@ -57,14 +58,6 @@ EXACT_ACCELS = {a for a, r in ACCELS.items() if r["unit"] == "insn"}
 AXES = ("kernel", "config", "accel", "arch")
 KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
 NS_DEFAULTS = {"threshold": 1.0, "alpha": 0.01, "floor": 0.5}
-
-
-class Fail(Exception):
-    """A one-line reason and the exit code that goes with it."""
-
-    def __init__(self, code, msg):
-        super().__init__(msg)
-        self.code = code
 
 
 def field(rec, name):
@@ -175,7 +168,13 @@ class Runs:
             self.accels.setdefault(c["run_id"], set()).add(c["accel"])
 
     def resolve(self, name):
-        if os.path.isfile(os.path.join(name, "run.json")):
+        """A run by id or unique prefix, latest, baseline, or a run
+        directory: a name with a '/' is a path, and must be a run's
+        directory (never looked up by its last component)."""
+        if "/" in name:
+            if not os.path.isfile(os.path.join(name, "run.json")):
+                raise Fail(3, f"no run directory {name} (a name with a '/' is a path; "
+                              "give a run id without one)")
             # a run directory anywhere (make repeat's scratch run): stored first
             self.st.ingest(name)
             self.__init__(self.st)
@@ -291,8 +290,8 @@ def options(**kw):
     return argparse.Namespace(**d)
 
 
-def parse():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse(argv):
+    ap = Parser(prog="python3 -m irqbench.compare", description=__doc__.splitlines()[0])
     ap.add_argument("--threshold", type=float, help="ns: minimum effect in percent of the base median (default 1)")
     ap.add_argument("--alpha", type=float, help="ns: false discovery rate across cases (default 0.01)")
     ap.add_argument("--floor", type=float, help="ns: minimum absolute effect in ns (default 0.5)")
@@ -304,7 +303,7 @@ def parse():
     ap.add_argument("--all", action="store_true", help="also list unchanged cases")
     ap.add_argument("base", nargs="?")
     ap.add_argument("new", nargs="?")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     if (a.base_value or a.new_value) and not a.across:
         raise Fail(3, "--from/--to need --across")
     if a.min_insn <= 0:
@@ -312,8 +311,8 @@ def parse():
     return a
 
 
-def main():
-    a = parse()
+def main(argv):
+    a = parse(argv)
     st = store.Store()
     store.ingest_all(st, quiet=True, strict=False)
     rs = Runs(st)
@@ -388,18 +387,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Fail as e:
-        print(f"compare: {e}", file=sys.stderr)
-        sys.exit(e.code)
-    except SystemExit as e:
-        # the store refuses with a message (SystemExit(str) would exit 1,
-        # which is compare's "regression"): bad data, exit 3
-        if not isinstance(e.code, str):
-            raise
-        print(f"compare: {e.code.removeprefix('irqbench: ')}", file=sys.stderr)
-        sys.exit(3)
-    except (KeyError, ValueError, TypeError, OSError, json.JSONDecodeError) as e:
-        print(f"compare: bad data: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(3)
+    sys.exit(run("compare", main))

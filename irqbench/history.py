@@ -2,7 +2,8 @@
 
     python3 -m irqbench.history                  the stored runs by date
     python3 -m irqbench.history CASE [--arch A] [--config C] [--accel X]
-        CASE (variant/impl/d<depth>/<state>, as make annotate names it)
+        CASE (variant/impl/d<depth>/<state>, as make annotate names it;
+        depth 1..16, the module's IRQB_MAX_DEPTH)
         across every kernel release, config and arch in the store, from one
         query: a table per (arch, config, accel), a release per row with its
         method identity, and which release moved it by how much (a move
@@ -11,23 +12,32 @@
 
 Exit 2 when CASE matched nothing, 3 on bad input.
 """
-import argparse
 import os
 import re
 import sys
 
-from . import paths, store
+from . import cli, paths, store
 from .tables import arch_order, version_key
 
 CASE_RE = re.compile(r"^([\w-]+)/([\w:.-]+)/d(\d+)/(on|off|off-raw)$")
+# the module's deepest nesting, IRQB_MAX_DEPTH of kmod-bench/request.h
+# (tests/test_cli.py holds the two equal)
+MAX_DEPTH = 16
 
 
 def parse_case(text):
+    """(variant, impl, depth, state) of 'variant/impl/d<depth>/<state>';
+    ValueError for any other text, and for a depth the module cannot run
+    (outside 1..MAX_DEPTH)."""
     m = CASE_RE.match(text or "")
     if not m:
         raise ValueError(f"bad case '{text}' (want variant/impl/d<depth>/<state>, "
                          "e.g. counted/native/d1/off)")
-    return m.group(1), m.group(2), int(m.group(3)), m.group(4)
+    depth = m.group(3)
+    if len(depth) > 3 or not 1 <= int(depth) <= MAX_DEPTH:
+        raise ValueError(f"bad case '{text}': depth {depth[:20]}{'...' if len(depth) > 20 else ''}"
+                         f" is outside 1..{MAX_DEPTH}")
+    return m.group(1), m.group(2), int(depth), m.group(4)
 
 
 def release_key(release):
@@ -109,7 +119,7 @@ def set_baseline(name):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog="python3 -m irqbench.history", description=__doc__.splitlines()[0])
     ap.add_argument("case", nargs="?")
     ap.add_argument("--arch")
     ap.add_argument("--config")
@@ -128,8 +138,7 @@ def main(argv):
     try:
         case = parse_case(a.case)
     except ValueError as e:
-        print(f"history: {e}", file=sys.stderr)
-        return 3
+        raise cli.Fail(3, str(e)) from None
     hist = case_history(st, case, a.arch, a.config, a.accel)
     if not hist:
         print(f"history: no stored record of {a.case}"
@@ -148,4 +157,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("history", main))

@@ -1,8 +1,8 @@
 """python3 -m irqbench.kcidb [--out DIR] [--origin NAME] [--files-url URL] [RUN...]:
 one KCIDB v5.3 document per run, for KernelCI's common results database.
 
-RUN is a run id, a unique prefix of one, results/<run-id>, "latest" or
-"baseline"; without RUN, every stored run. Runs are read from the store
+RUN is a run id, a unique prefix of one, results/<run-id> (a name with a
+'/' must be a run directory), "latest" or "baseline"; without RUN, every stored run. Runs are read from the store
 (store.py), ingesting the runs under results/ it lacks first, as compare
 does. Each document is validated against the vendored schema
 (schema/kcidb/kcidb.schema.v5.3.json, Draft 7) before it is written to
@@ -49,7 +49,6 @@ default the file:/// URL of the local results directory.
 Exit 0 every document written; 2 a run had nothing to report (no cells); 3 a
 document that does not validate, or bad usage.
 """
-import argparse
 import datetime
 import json
 import math
@@ -58,7 +57,8 @@ import re
 import sys
 import urllib.parse
 
-from . import paths, store
+from . import cli, paths, store
+from .safe_paths import write_atomic
 
 SCHEMA = paths.tree("schema", "kcidb", "kcidb.schema.v5.3.json")
 VERSION = {"major": 5, "minor": 3}
@@ -230,11 +230,7 @@ def write_document(doc, path):
     """Validate, then write atomically: an invalid document is never written."""
     validate(doc)
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text + "\n")
-    os.replace(tmp, path)
+    write_atomic(path, text + "\n")
 
 
 # ---- building a document
@@ -403,7 +399,9 @@ def stored_document(st, run, origin=ORIGIN, files=None):
 # ---- which runs
 
 def resolve(runs, name):
-    """A stored run by id, unique prefix, results/<id>, latest or baseline."""
+    """A stored run by id, unique prefix, results/<id>, latest or baseline.
+    A name with a '/' is a path: it must be a run's directory (one whose
+    last component merely matches a stored id is no such run)."""
     if name in ("latest", "baseline"):
         link = os.path.join(paths.RESULTS, name)
         if name == "latest" and not os.path.islink(link):
@@ -413,6 +411,9 @@ def resolve(runs, name):
         if not os.path.islink(link):
             raise LookupError(f"no {name}: {link} is not a link to a run")
         name = os.path.realpath(link)
+    elif "/" in name and not os.path.isfile(os.path.join(name, "run.json")):
+        raise LookupError(f"no run directory {name} (a name with a '/' is a path; "
+                          "give a run id without one)")
     name = os.path.basename(os.path.normpath(name))
     hits = [r for r in runs if r["run_id"] == name] or [
         r for r in runs if r["run_id"].startswith(name)]
@@ -445,7 +446,7 @@ def export(st, runs, out, origin=ORIGIN, files=None):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog="python3 -m irqbench.kcidb", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(paths.BUILD, "kcidb"),
                     help="directory of the documents (default build/kcidb)")
     ap.add_argument("--origin", default=ORIGIN, help="the KCIDB origin, [a-z0-9_]+ (default irqbench)")
@@ -459,14 +460,20 @@ def main(argv):
         print(f"kcidb: --files-url '{a.files_url}' is not an absolute URI", file=sys.stderr)
         return 3
     st = store.Store()
+    # as compare and history: a run the store refuses is named and left out
     store.ingest_all(st, quiet=True, strict=False)
     stored = st.runs()
     try:
         runs = [resolve(stored, n) for n in a.runs] if a.runs else stored
     except LookupError as e:
-        print(f"kcidb: {e}", file=sys.stderr)
-        return 3
-    written, empty, invalid = export(st, runs, a.out, a.origin, Files(base=a.files_url))
+        raise cli.Fail(3, str(e)) from None
+    try:
+        os.makedirs(a.out, exist_ok=True)
+        written, empty, invalid = export(st, runs, a.out, a.origin, Files(base=a.files_url))
+    except OSError as e:
+        raise cli.Fail(3, f"cannot write the documents to --out {a.out}: "
+                          f"{e.strerror or type(e).__name__}"
+                          + (f": {e.filename}" if e.filename else "")) from None
     print(f"kcidb: {len(written)} document(s) in {a.out}"
           + (f", {len(invalid)} invalid" if invalid else "")
           + (f", {len(empty)} run(s) without cells" if empty else ""), file=sys.stderr)
@@ -474,4 +481,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("kcidb", main))

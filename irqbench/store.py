@@ -21,11 +21,14 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
+import time
 import zlib
 from contextlib import contextmanager
 
-from . import identity, paths, runfiles, validate
+from . import cli, identity, paths, runfiles, validate
+from .safe_paths import links_in
 from .tables import RECORD
 
 SCHEMA_VERSION = 2
@@ -69,21 +72,36 @@ def ddl():
 
 
 class Store:
-    """One connection; queries are written with ? placeholders."""
+    """One connection; queries are written with ? placeholders.
 
-    def __init__(self, url=None):
+    A fault of the database (unreachable, refused, gone mid-transaction)
+    is a cli.Fail(3) of one line naming the store without its password;
+    another writer's lock held past WAIT seconds (IRQBENCH_DB_WAIT,
+    default 30) is a cli.Fail(2)."""
+
+    def __init__(self, url=None, wait=None):
         self.url = url or paths.DB
         # {run id: reason} of the runs ingest_all left out: their stored
         # copies, if any, are no answer (the readers below skip them)
         self.left_out = {}
         self.pg = self.url.startswith(("postgresql://", "postgres://"))
-        if self.pg:
-            import psycopg2  # pylint: disable=import-outside-toplevel
-            self.db = psycopg2.connect(self.url)
-        else:
-            import sqlite3  # pylint: disable=import-outside-toplevel
-            os.makedirs(os.path.dirname(os.path.abspath(self.url)), exist_ok=True)
-            self.db = sqlite3.connect(self.url, timeout=600)
+        self.wait = db_wait() if wait is None else wait
+        self.db = None
+        with self.faults():
+            if self.pg:
+                import psycopg2  # pylint: disable=import-outside-toplevel
+                kw = {} if "connect_timeout" in self.url else {"connect_timeout": 10}
+                self.db = psycopg2.connect(self.url, **kw)
+            else:
+                import sqlite3  # pylint: disable=import-outside-toplevel
+                try:
+                    os.makedirs(os.path.dirname(os.path.abspath(self.url)), exist_ok=True)
+                except OSError as e:
+                    raise cli.Fail(3, f"store {self.url}: cannot make its directory: "
+                                      f"{e.strerror or e}") from None
+                # SQLite's own wait (a reader while a writer commits): as
+                # bounded as the writers' lock
+                self.db = sqlite3.connect(self.url, timeout=max(self.wait, 1))
         # as a writer: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
         # against a concurrent one (the second fails on pg_type's unique
         # index), so two first ingests at once would fail one of them
@@ -95,8 +113,30 @@ class Store:
             c.execute("SELECT value FROM store_meta WHERE key = 'schema'")
             row = c.fetchone()
             if int(row[0]) != SCHEMA_VERSION:
-                raise SystemExit(f"irqbench: the store {self.url} has schema {row[0]}, "
+                raise SystemExit(f"irqbench: the store {self.name()} has schema {row[0]}, "
                                  f"this tree {SCHEMA_VERSION}: move it aside and run make results")
+
+    def name(self):
+        """The store's URL or path as it may be printed: no password."""
+        return redact(self.url)
+
+    @contextmanager
+    def faults(self):
+        """The database's errors as one line: cli.Fail(3, "store <url>:
+        <the error's first line>"), or Fail(2) for SQLite's busy timeout."""
+        try:
+            yield
+        except cli.Fail:
+            raise
+        except Exception as e:  # pylint: disable=broad-except
+            if not is_db_error(e):
+                raise
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0].strip()
+            first = first.replace(self.url, self.name())
+            if not self.pg and "database is locked" in first:
+                raise cli.Fail(2, f"store busy: {self.name()} stayed locked for "
+                                  f"{self.wait:g} s (IRQBENCH_DB_WAIT)") from None
+            raise cli.Fail(3, f"store {self.name()}: {first or type(e).__name__}") from None
 
     def sql(self, s):
         return s.replace("?", "%s") if self.pg else s
@@ -117,36 +157,73 @@ class Store:
         """One transaction of the one writer: committed when the block ends,
         rolled back on any error (a killed process's never commits). SQLite's
         writers take a file lock beside the store and hold it through the
-        commit; PostgreSQL's a transaction-scoped advisory lock."""
-        cur = self.db.cursor()
+        commit; PostgreSQL's a transaction-scoped advisory lock. Either is
+        waited for up to self.wait seconds, with one line on stderr when
+        the wait begins, then cli.Fail(2)."""
         lock = None
+        with self.faults():
+            cur = self.db.cursor()
         try:
-            if self.pg:
-                cur.execute("SELECT pg_advisory_xact_lock(4242424242)")
-            else:
-                lock = open(self.url + ".lock", "w", encoding="utf-8")  # noqa: SIM115
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                cur.execute("BEGIN IMMEDIATE")
-            yield cur
-            self.db.commit()
+            with self.faults():
+                if self.pg:
+                    self._wait_for(lambda: self._pg_try_lock(cur), self.name())
+                else:
+                    lock = open(self.url + ".lock", "w", encoding="utf-8")  # noqa: SIM115
+                    self._wait_for(lambda: _try_flock(lock), self.url + ".lock")
+                    cur.execute("BEGIN IMMEDIATE")
+            with self.faults():
+                yield cur
+                self.db.commit()
         except BaseException:
-            self.db.rollback()
+            self._rollback()
             raise
         finally:
-            cur.close()
+            try:
+                cur.close()
+            except Exception:  # pylint: disable=broad-except
+                pass  # a connection the server dropped: nothing left to close
             if lock:
                 lock.close()
 
-    def query(self, s, args=()):
-        cur = self.db.cursor()
+    @staticmethod
+    def _pg_try_lock(cur):
+        cur.execute("SELECT pg_try_advisory_xact_lock(4242424242)")
+        return bool(cur.fetchone()[0])
+
+    def _wait_for(self, take, what):
+        """Call TAKE until it returns True: at once when it can, else with
+        one message, polling, up to self.wait seconds."""
+        if take():
+            return
+        print(f"store: waiting for another writer of {redact(what).removesuffix('.lock')} "
+              f"(up to {self.wait:g} s)", file=sys.stderr, flush=True)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < self.wait:
+            time.sleep(0.1)
+            if take():
+                return
+        raise cli.Fail(2, f"store busy: another writer holds {redact(what)} since "
+                          f"{time.monotonic() - t0:.0f} s (IRQBENCH_DB_WAIT={self.wait:g})")
+
+    def _rollback(self):
+        """Roll back, where the connection is still there to do it."""
         try:
-            self.exec(cur, s, args)
-            cols = [d[0] for d in cur.description]
-            return [dict(zip(cols, row)) for row in cur.fetchall()]
-        finally:
-            cur.close()
-            # a reader holds no transaction open between queries
             self.db.rollback()
+        except Exception as e:  # pylint: disable=broad-except
+            if not is_db_error(e):
+                raise
+
+    def query(self, s, args=()):
+        with self.faults():
+            cur = self.db.cursor()
+            try:
+                self.exec(cur, s, args)
+                cols = [d[0] for d in cur.description]
+                return [dict(zip(cols, row)) for row in cur.fetchall()]
+            finally:
+                cur.close()
+                # a reader holds no transaction open between queries
+                self._rollback()
 
     # ---- writing
     def ingest(self, run_dir):
@@ -157,7 +234,7 @@ class Store:
         hold). A run that is not what irqbench writes is refused whole
         (validate.Refused, a ValueError) and the store is left as it was."""
         run_id = os.path.basename(os.path.normpath(run_dir))
-        links = validate.links_in(run_dir)
+        links = links_in(run_dir)
         if links:
             raise validate.Refused(run_id, links[0], "-", "a symbolic link inside a run "
                                    "(a run holds files only)")
@@ -312,6 +389,53 @@ class Store:
         return [json.loads(r["trace"]) | {"run_id": r["run_id"]} for r in rows]
 
 
+def db_wait():
+    """How long a store waits for another writer: IRQBENCH_DB_WAIT seconds
+    (default 30)."""
+    text = os.environ.get("IRQBENCH_DB_WAIT", "")
+    try:
+        wait = float(text) if text else 30.0
+    except ValueError:
+        raise cli.Fail(3, f"IRQBENCH_DB_WAIT={text!r} is not a number of seconds") from None
+    if not 0 <= wait < 1e6:
+        raise cli.Fail(3, f"IRQBENCH_DB_WAIT={text!r} is not a number of seconds")
+    return wait
+
+
+def _try_flock(f):
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def is_db_error(e):
+    """True for an error of the database module (psycopg2's or sqlite3's),
+    not of the data or of this code."""
+    import sqlite3  # pylint: disable=import-outside-toplevel
+    if isinstance(e, (sqlite3.OperationalError, sqlite3.DatabaseError)):
+        return True
+    psycopg2 = sys.modules.get("psycopg2")
+    return psycopg2 is not None and isinstance(
+        e, (psycopg2.OperationalError, psycopg2.InterfaceError, psycopg2.DatabaseError))
+
+
+def redact(url):
+    """URL without its password (user:password@ and ?password=...)."""
+    if "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    netloc, sep, tail = rest.partition("/")
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        netloc = userinfo + "@" + host
+    tail = re.sub(r"(?i)(^|[?&])(password=)[^&#]*", r"\1\2***", tail)
+    return f"{scheme}://{netloc}{sep}{tail}"
+
+
 def run_digest(run_dir):
     """A hash of the files a run's records and provenance are stored from
     (not its traces: traces_digest)."""
@@ -392,31 +516,28 @@ HOW = {"added": "added", "traces": "traces replaced of",
 
 
 def main(argv):
-    if argv[:1] == ["path"]:
-        print(paths.DB)
+    import argparse  # pylint: disable=import-outside-toplevel
+    ap = cli.Parser(prog="python3 -m irqbench.store", description=__doc__,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=("ingest", "path"))
+    ap.add_argument("dirs", nargs="*", metavar="RUN_DIR")
+    a = ap.parse_args(argv)
+    if a.command == "path":
+        if a.dirs:
+            raise cli.Fail(3, "usage: path takes no RUN_DIR")
+        print(redact(paths.DB))
         return 0
-    if argv[:1] != ["ingest"]:
-        print(__doc__, file=sys.stderr)
-        return 3
-    dirs = argv[1:]
-    for d in dirs:
+    for d in a.dirs:
         if not os.path.isfile(os.path.join(d, "run.json")):
-            print(f"irqbench: {d} is not a run (no run.json)", file=sys.stderr)
-            return 3
+            raise cli.Fail(3, f"{d} is not a run (no run.json)")
     try:
         s = Store()
-        n = ingest_all(s, dirs or None)
-    except SystemExit as e:
-        if not isinstance(e.code, str):
-            raise
-        print(e.code, file=sys.stderr)
-        return 3
+        n = ingest_all(s, a.dirs or None)
     except (ValueError, KeyError, OSError) as e:
-        print(f"irqbench: error: {str(e).removeprefix('irqbench: ')}", file=sys.stderr)
-        return 3
+        raise cli.Fail(3, f"error: {str(e).removeprefix('irqbench: ')}") from None
     print(f"store: {n} run(s) added to {s.url if not s.pg else 'PostgreSQL'}", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("store", main))

@@ -27,6 +27,7 @@ import re
 import zlib
 
 from . import fragments, runfiles
+from .safe_paths import links_in
 from .tables import ACCELS, ARCHES, TYPES
 
 MAX_DEPTH = 16          # kmod-bench/request.h, IRQB_MAX_DEPTH
@@ -56,18 +57,6 @@ class Refused(ValueError):
 
 def _text(s):
     return isinstance(s, str) and len(s) <= MAX_TEXT and s.isprintable()
-
-
-def links_in(run_dir):
-    """Every symbolic link inside RUN_DIR (relative paths): a run holds
-    files only, and a link would have a reader read outside it."""
-    out = []
-    for top, dirs, files in os.walk(run_dir, followlinks=False):
-        for n in dirs + files:
-            p = os.path.join(top, n)
-            if os.path.islink(p):
-                out.append(os.path.relpath(p, run_dir))
-    return sorted(out)
 
 
 def known_config(config):

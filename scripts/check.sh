@@ -4,7 +4,7 @@
 # CHECK_ARCHS x CHECK_KERNELS (default config) and CHECK_ARCHS x CHECK_DEBUG
 # (debug config; rt+debug for the first arch where PREEMPT_RT exists, 6.12
 # on) with the kselftest inside; every KTAP result counts.
-# CHECK_ONLY="host lint distro inputs guests broken checkers store hostile kcidb schema lava results
+# CHECK_ONLY="host lint distro inputs guests broken checkers store hostile kcidb cli schema lava results
 # variant annotate lava-run rust" runs
 # only those stages (for a quick look; make check runs all). Two stages run
 # only when named, too slow for make check's budget: CHECK_ONLY=bisect (make
@@ -278,6 +278,8 @@ stage store && pytest_stage store test_store
 stage hostile && pytest_stage hostile test_hostile
 # KCIDB documents validate against the vendored schema; planted violations fail
 stage kcidb && pytest_stage kcidb test_kcidb
+# The host tools' command lines on hostile input: usage, paths, concurrent builds
+stage cli && pytest_stage cli test_cli
 # The record's fields, the variant table and the tree's layout, each in one home
 stage schema && pytest_stage schema test_schema
 # Every LAVA job of the whole matrix valid by LAVA's own schema; planted faults caught

@@ -6,6 +6,8 @@ listening on a Unix socket there only, and stops again whatever happens
 (try/finally, atexit, and a watchdog). A server that cannot start is a
 failure, never a skip. A last test compares what the two backends return
 for the same runs: the proof that their schema and queries are the same.
+Faults of the store are answers, not tracebacks: an unreachable server,
+one stopped mid-ingest, a writer's lock held past IRQBENCH_DB_WAIT.
 
 Real runs are read from RESULTS (default results/), those in the compact
 format (runfiles.py); other runs are made up here with runfiles.write_records().
@@ -31,7 +33,7 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 PG_USER = "postgres"
 # A hung server or child must not keep the test (and the server) alive:
 # past this, the test stops, fails what is left, and cleans up.
-WATCHDOG_S = 120
+WATCHDOG_S = 240
 CHILD_TIMEOUT_S = 60
 TABLES = {"store_meta": "key", "runs": "run_id", "cells": "run_id, cell",
           "records": "rec_id", "samples": "rec_id, idx", "traces": 'run_id, cell, "case"'}
@@ -333,9 +335,15 @@ class PostgreSQL:
                    "--locale=C.UTF-8", "--no-sync"])
         self.timings["initdb"] = time.monotonic() - t
         t = time.monotonic()
+        self.started = True  # from here on, stop() tries to stop it
+        self.pg_ctl_start()
+        self.timings["pg_ctl start"] = time.monotonic() - t
+
+    def pg_ctl_start(self):
+        """Start the server on the data directory (again, after a crash)."""
+        data = os.path.join(self.dir, "data")
         opts = (f"-c listen_addresses='' -c unix_socket_directories={shlex.quote(self.dir)} "
                 "-c fsync=off")
-        self.started = True  # from here on, stop() tries to stop it
         log = os.path.join(self.dir, "server.log")
         try:
             self._cmd(["pg_ctl", "-D", data, "-l", log, "-w", "-t", "30", "-o", opts, "start"])
@@ -344,7 +352,12 @@ class PostgreSQL:
             tail = open(log, encoding="utf-8", errors="replace").read().splitlines()[-2:] \
                 if os.path.exists(log) else []
             raise Failed(f"{e}; server.log: {' | '.join(tail)}") from None
-        self.timings["pg_ctl start"] = time.monotonic() - t
+
+    def crash(self):
+        """Stop the server at once, as a crash or a lost host would: no
+        client is told, no shutdown checkpoint."""
+        self._cmd(["pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "immediate", "-w",
+                   "-t", "20", "stop"], timeout=30)
 
     def fresh(self, tag):
         """The URL of a new, empty database."""
@@ -551,6 +564,120 @@ def test_compare_methods(b, tmp):
     expect(any("REGRESSION" in line for line in lines), "same method: no REGRESSION line")
 
 
+# ---- faults of the store itself: one line and an exit code, no traceback
+
+def tool(module, args, url, results, timeout=CHILD_TIMEOUT_S, **extra):
+    """python3 -m irqbench.MODULE ARGS on store URL and RESULTS: (exit
+    code, stderr lines, seconds)."""
+    t = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", f"irqbench.{module}", *args],
+                       env=child_env(url, RESULTS=results, **extra), cwd=tempfile.gettempdir(),
+                       capture_output=True, text=True, timeout=timeout, check=False)
+    return r.returncode, r.stderr.splitlines(), time.monotonic() - t
+
+
+def one_error_line(what, rc, lines, want_rc):
+    """WHAT exited WANT_RC with one line on stderr and no traceback."""
+    expect(not any("Traceback" in line for line in lines),
+           f"{what}: a traceback: {one_line(' | '.join(lines[-3:]))}")
+    expect(rc == want_rc and len(lines) == 1,
+           f"{what}: exit {rc} with {len(lines)} stderr lines, want {want_rc} and one: "
+           f"{one_line(' | '.join(lines[-3:]))}")
+
+
+def scratch_results(tmp, tag):
+    """A RESULTS of one small real run, copied."""
+    results = os.path.join(tmp, f"results-{tag}")
+    src = small_runs(1)[0]
+    shutil.copytree(src, os.path.join(results, run_id(src)))
+    return results
+
+
+READERS = [("compare", []), ("history", []), ("kcidb", []), ("store", ["ingest"]),
+           ("report.explain", ["counted/native/d1/on", "counted/native/d1/off"])]
+
+
+def test_unreachable(_b, tmp):
+    """A postgresql:// URL with no server behind it (a socket directory
+    where none listens): every tool that reads the store says so in one
+    line, exit 3, and never prints the URL's password."""
+    sock = tempfile.mkdtemp(prefix="nosrv-", dir=tmp)
+    url = f"postgresql:///irqbench?host={sock}&user={PG_USER}&password=not-to-be-printed"
+    results = scratch_results(tmp, "unreachable")
+    for module, args in READERS:
+        rc, lines, _s = tool(module, args, url, results)
+        one_error_line(f"{module} {' '.join(args)}".strip(), rc, lines, 3)
+        expect("not-to-be-printed" not in lines[0], f"{module} printed the password: {lines[0]}")
+        expect(sock in lines[0], f"{module} does not name the store: {lines[0]}")
+
+
+def test_writer_waits(b, tmp):
+    """A reader behind a writer that holds the store's lock (an ingest
+    paused) waits IRQBENCH_DB_WAIT seconds, says so once, and gives up
+    with exit 2."""
+    other, run = small_runs(2)
+    url = b.fresh("wait")
+    st = store.Store(url)
+    st.ingest(other)
+    st.db.close()
+    c = Child(run, url, pause=CHILD_TIMEOUT_S)
+    try:
+        expect(c.paused.wait(CHILD_TIMEOUT_S), f"the ingest never paused: {c.stderr()}")
+        rc, lines, secs = tool("history", [], url, os.path.join(tmp, "empty-results"),
+                               timeout=20, IRQBENCH_DB_WAIT="2")
+    finally:
+        c.proc.kill()
+        c.wait()
+    expect(b.settled(url), "the killed ingest's transaction or lock is still on the server")
+    waits = [line for line in lines if line.startswith("store: waiting for another writer")]
+    expect(not any("Traceback" in line for line in lines),
+           f"history: a traceback: {one_line(' | '.join(lines[-3:]))}")
+    expect(rc == 2, f"history behind a writer exited {rc}, want 2: {one_line(' | '.join(lines))}")
+    expect(len(waits) == 1 and len(lines) == 2 and "busy" in lines[-1],
+           f"want one wait line and one 'busy' line, got: {one_line(' | '.join(lines))}")
+    expect(2 <= secs < 10, f"history gave up after {secs:.1f} s, want 2 to 10")
+
+
+def test_refused_login(pg, tmp):
+    """The server refuses the login (a role it does not know): one line,
+    exit 3, the password not printed."""
+    url = pg.fresh("login").replace(f"user={PG_USER}", "user=nosuchrole&password=not-to-be-printed")
+    results = scratch_results(tmp, "login")
+    for module, args in READERS[:2] + [("store", ["ingest"])]:
+        rc, lines, _s = tool(module, args, url, results)
+        one_error_line(f"{module} {' '.join(args)}".strip(), rc, lines, 3)
+        expect("not-to-be-printed" not in lines[0], f"{module} printed the password: {lines[0]}")
+        expect("nosuchrole" in lines[0], f"{module} does not say why: {lines[0]}")
+
+
+def test_server_gone(pg, tmp):
+    """The server stops (immediate: a crash) while an ingest is half done:
+    the ingest exits 3 with one line, and the restarted server holds none
+    of the run."""
+    other, run = small_runs(2)
+    url = pg.fresh("gone")
+    st = store.Store(url)
+    st.ingest(other)
+    before = content(st)
+    st.db.close()
+    c = Child(run, url, pause=3)
+    paused = c.paused.wait(CHILD_TIMEOUT_S)
+    try:
+        pg.crash()
+    finally:
+        rc = c.wait()
+        pg.pg_ctl_start()
+    expect(paused, f"the ingest never paused: {c.stderr()}")
+    lines = [line for _t, line in c.lines if not line.startswith(PAUSED)]
+    one_error_line("ingest while the server stopped", rc, lines, 3)
+    print(f"# {lines[0]}")
+    st = store.Store(url)
+    left = {t: n for t, n in rows_of_run(st, run_id(run)).items() if n}
+    expect(not left, f"the interrupted ingest left rows: {left}")
+    expect(content(st) == before, "the interrupted ingest changed the store")
+    st.db.close()
+
+
 TESTS = [
     ("ingest stores every record, sample and run.json field", test_ingest),
     ("ingesting a run twice adds nothing", test_idempotent),
@@ -559,6 +686,16 @@ TESTS = [
     ("a killed ingest loses nothing and leaves no lock", test_killed_ingest),
     ("two ingests at once both land, one writer at a time", test_concurrent),
     ("compare across method identities is never a REGRESSION", test_compare_methods),
+    ("a reader behind a held writer's lock waits, says so once, and exits 2", test_writer_waits),
+]
+# once, with no server: the tools' answer to an unreachable PostgreSQL
+NO_SERVER_TESTS = [
+    ("an unreachable postgresql:// store is one line and exit 3 in every tool", test_unreachable),
+]
+# the test's own server only: it is stopped under a client, and restarted
+PG_TESTS = [
+    ("a refused login is one line and exit 3, its password not printed", test_refused_login),
+    ("the server gone mid-ingest: exit 3, one line, nothing of the run stored", test_server_gone),
 ]
 
 
@@ -668,7 +805,8 @@ def on_signal(sig, _frame):
 
 
 def main():
-    planned = 2 * len(TESTS) + 2  # each backend's tests, the server's start, the comparison
+    # each backend's tests, the server's start, the comparison
+    planned = 2 * len(TESTS) + len(NO_SERVER_TESTS) + len(PG_TESTS) + 2
     k = Ktap(planned)
     pg = PostgreSQL()
     atexit.register(pg.stop)
@@ -682,6 +820,8 @@ def main():
             lite = SQLite(tmp)
             for name, fn in TESTS:
                 k.run(f"sqlite: {name}", fn, lite, tmp)
+            for name, fn in NO_SERVER_TESTS:
+                k.run(f"postgresql: {name}", fn, None, tmp)
             print(f"# sqlite half: {time.monotonic() - t0:.1f} s")
             t_pg = time.monotonic()
             k.run("postgresql: a server of the test's own starts", pg.start)
@@ -689,12 +829,12 @@ def main():
                 print("# postgresql: server start " + ", ".join(
                     f"{what} {s:.2f} s" for what, s in pg.timings.items()))
             if pg.started and pg.timings.get("pg_ctl start") is not None:
-                for name, fn in TESTS:
+                for name, fn in TESTS + PG_TESTS:
                     k.run(f"postgresql: {name}", fn, pg, tmp)
                 k.run("sqlite and postgresql: the same runs give the same query results",
                       test_same_queries, lite, pg)
             else:
-                for name, _fn in TESTS:
+                for name, _fn in TESTS + PG_TESTS:
                     k.result(f"postgresql: {name}", "no server")
                 k.result("sqlite and postgresql: the same runs give the same query results",
                          "no server")

@@ -1,8 +1,8 @@
 """python3 -m irqbench.lava COMMAND: see the package's documentation."""
-import argparse
 import os
 import sys
 
+from .. import cli
 from ..paths import BUILD
 from . import Failed, Refuse
 from .device import LAB_PLACEHOLDERS, board_fixture, device_dict
@@ -77,13 +77,8 @@ OPTIONS = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors exit 3, as every host tool's do (DESIGN.md)."""
-
-    def error(self, message):
-        self.print_usage(sys.stderr)
-        print(f"irqbench: error: {message}", file=sys.stderr)
-        sys.exit(3)
+# usage errors exit 3 with one line, as every host tool's do
+_Parser = cli.Parser
 
 
 def parser():
@@ -114,4 +109,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("lava", main))

@@ -12,11 +12,13 @@ results, and never judged by --check.
 """
 import difflib
 import os
+import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 
-from .. import store
-from ..paths import tree
+from .. import cli, store
+from ..paths import BUILD, tree
 from . import dashboard, findings, pages, plots
 from .data import Current, Figures, committed, published
 
@@ -38,13 +40,56 @@ def generate(results_md, st=None, only=None):
     return cur, text, latest, base
 
 
+@contextmanager
+def environ(**values):
+    """os.environ with VALUES set for the block, as it was after."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def scratch():
+    """A directory of this build's own under build/, removed at the end:
+    two builds at once never share a scratch file (plots.py's data
+    blocks, IRQBENCH_PLOTS_DATA)."""
+    try:
+        os.makedirs(BUILD, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix="report-", dir=BUILD)
+    except OSError as e:
+        raise cli.Fail(3, f"no scratch directory under {BUILD}: {e.strerror or e}") from None
+    try:
+        with environ(IRQBENCH_PLOTS_DATA=os.path.join(tmp, "plots-data")):
+            yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def publish(staging, final):
+    """Move every file of STAGING into FINAL, each with os.replace (whole
+    or not at all), the dashboard last: its page names the plots."""
+    names = sorted(os.listdir(staging), key=lambda n: (n == "index.html", n))
+    for name in names:
+        os.replace(os.path.join(staging, name), os.path.join(final, name))
+
+
 def main(argv):
+    ap = cli.Parser(prog="python3 -m irqbench.report", description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true",
+                    help="compare with the RESULTS.md in the tree instead of writing")
+    a = ap.parse_args(argv)
     st = store.Store()
     store.ingest_all(st, quiet=True, strict=False)
-    if argv[:1] == ["--check"]:
-        with tempfile.TemporaryDirectory() as tmp:
-            os.environ["IRQBENCH_PAGES_OUT"] = os.path.join(tmp, "pages")
-            os.environ["IRQBENCH_PLOTS_OUT"] = os.path.join(tmp, "plots")
+    if a.check:
+        with scratch() as tmp, environ(IRQBENCH_PAGES_OUT=os.path.join(tmp, "pages"),
+                                       IRQBENCH_PLOTS_OUT=os.path.join(tmp, "plots")):
             _cur, text, _l, _b = generate(os.path.join(tmp, "RESULTS.md"), st, committed())
         with open(os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), encoding="utf-8") as f:
             have = f.read()
@@ -58,7 +103,19 @@ def main(argv):
         print(f"RESULTS.md differs from what the current runs give ({len(diff)} diff lines); "
               f"first line only in RESULTS.md: {first[1:]!r}", file=sys.stderr)
         return 1
-    cur, text, latest, base = generate(os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), st)
+    # the plots and the dashboard are drawn into a directory of this
+    # build's own beside their final one, then moved there file by file
+    final = plots.out_dir()
+    os.makedirs(final, exist_ok=True)
+    with scratch():
+        staging = tempfile.mkdtemp(prefix=".report-", dir=final)
+        try:
+            with environ(IRQBENCH_PLOTS_OUT=staging):
+                cur, text, latest, base = generate(
+                    os.environ.get("IRQBENCH_RESULTS_MD") or tree("RESULTS.md"), st)
+            publish(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     print(f"RESULTS.md ({len(text.splitlines())} lines, {len(text.encode())} bytes) and "
           f"docs/results/ from {len(cur.cells)} cells of irqbench {cur.method}"
           + (f"; {len(cur.stale)} cells not re-measured" if cur.stale else "")
@@ -68,4 +125,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("report", main))

@@ -10,6 +10,7 @@ import statistics
 
 from .. import compare
 from ..paths import RESULTS
+from ..safe_paths import write_atomic
 from . import plots
 
 SCRIPT = """
@@ -195,7 +196,5 @@ and docs/method.md for the method.</p>
 <script>{SCRIPT}</script>
 </body></html>
 """
-    os.makedirs(plots.out_dir(), exist_ok=True)
-    with open(os.path.join(plots.out_dir(), "index.html"), "w", encoding="utf-8") as f:
-        f.write(page)
+    write_atomic(os.path.join(plots.out_dir(), "index.html"), page)
     return latest, baseline

@@ -11,6 +11,7 @@ import os
 import subprocess
 
 from .. import identity, paths, runfiles, store
+from ..safe_paths import write_atomic
 from ..tables import arch_order, series, version_key
 from ..variants import Table
 
@@ -161,5 +162,4 @@ class Figures:
         return rec[field]
 
     def dump(self, path):
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(self.used, f, indent=0, sort_keys=True)
+        write_atomic(path, json.dumps(self.used, indent=0, sort_keys=True))

@@ -10,12 +10,11 @@ the guest clock's tick) and, where the cell's run holds traces of both
 instructions one path runs that the other does not. The findings page is
 made with this code. Exit 2 when no current cell has both, 3 on a bad case.
 """
-import argparse
 import collections
 import re
 import sys
 
-from .. import store
+from .. import cli, store
 from ..annotate import CLASSES
 from ..compare import tick_error
 from ..history import parse_case
@@ -119,7 +118,7 @@ def text(cur, figs, a, b, arch=None, config=None):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = cli.Parser(prog="python3 -m irqbench.report.explain", description=__doc__.splitlines()[0])
     ap.add_argument("a")
     ap.add_argument("b")
     ap.add_argument("--arch", choices=list(ARCHES))
@@ -128,8 +127,7 @@ def main(argv):
     try:
         a, b = parse_case(o.a), parse_case(o.b)
     except ValueError as e:
-        print(f"explain: {e}", file=sys.stderr)
-        return 3
+        raise cli.Fail(3, str(e)) from None
     st = store.Store()
     # as every reader: a run whose files changed is stored again, a damaged one left out
     store.ingest_all(st, quiet=True, strict=False)
@@ -145,4 +143,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(cli.run("explain", main))

@@ -4,6 +4,7 @@ verdict each, why (from traces), what a count cannot say, and where the
 rest is. Every figure is a record of a run of the current irqbench (its
 method identity); a cell without such a run is named as not re-measured,
 with no figure."""
+from ..safe_paths import write_atomic
 from . import claims, explain
 from .data import cell_name, md, md_code
 
@@ -324,6 +325,5 @@ def write(cur, figs, path, links):
                   "history, no figures here): " + ", ".join(cell_name(k) for k in cur.stale) + "."]
     lines += ["", "## The runs", ""] + runs_table(cur)
     text = "\n".join(lines) + "\n"
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_atomic(path, text)
     return text

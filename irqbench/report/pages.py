@@ -10,6 +10,7 @@ import re
 
 from .. import history
 from ..paths import RESULTS, tree
+from ..safe_paths import write_atomic
 from ..tables import arch_order, version_key
 from . import claims, plots
 from .data import cell_name, md, md_code
@@ -26,9 +27,7 @@ def f(v):
 
 
 def write(name, title, lines):
-    os.makedirs(out_dir(), exist_ok=True)
-    with open(os.path.join(out_dir(), name), "w", encoding="utf-8") as fh:
-        fh.write(f"# {title}\n\n" + "\n".join(lines) + "\n")
+    write_atomic(os.path.join(out_dir(), name), f"# {title}\n\n" + "\n".join(lines) + "\n")
     return name
 
 
