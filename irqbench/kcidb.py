@@ -46,8 +46,10 @@ wants an absolute URI: a bare file name is a relative reference, and
 (where results/ is published, e.g. an https:// URL) + <run-id>/<name>, by
 default the file:/// URL of the local results directory.
 
-Exit 0 every document written; 2 a run had nothing to report (no cells); 3 a
-document that does not validate, or bad usage.
+Exit 0 every document written; 2 a run had nothing to report (no cells),
+or a run under results/ was left out (damaged or refused: named on
+stderr; the others are written); 3 a document that does not validate, or
+bad usage.
 """
 import datetime
 import json
@@ -463,6 +465,10 @@ def main(argv):
     # as compare and history: a run the store refuses is named and left out
     store.ingest_all(st, quiet=True, strict=False)
     stored = st.runs()
+    for n in a.runs:
+        if os.path.basename(os.path.normpath(n)) in st.left_out:
+            name = os.path.basename(os.path.normpath(n))
+            raise cli.Fail(2, f"run {name} left out: {st.left_out[name]}")
     try:
         runs = [resolve(stored, n) for n in a.runs] if a.runs else stored
     except LookupError as e:
@@ -476,8 +482,10 @@ def main(argv):
                           + (f": {e.filename}" if e.filename else "")) from None
     print(f"kcidb: {len(written)} document(s) in {a.out}"
           + (f", {len(invalid)} invalid" if invalid else "")
-          + (f", {len(empty)} run(s) without cells" if empty else ""), file=sys.stderr)
-    return 3 if invalid else 2 if empty else 0
+          + (f", {len(empty)} run(s) without cells" if empty else "")
+          + (f", {len(st.left_out)} run(s) left out" if st.left_out and not a.runs else ""),
+          file=sys.stderr)
+    return 3 if invalid else 2 if empty or (st.left_out and not a.runs) else 0
 
 
 if __name__ == "__main__":

@@ -133,10 +133,10 @@ def kcidb_checks(tmp):
         f.write("{ not json")
     out = os.path.join(tmp, "kcidb-out")
     rc, _o, err = tool("kcidb", ["--out", out], results, db)
-    ok = (rc == 0 and not any("Traceback" in line for line in err)
+    ok = (rc == 2 and not any("Traceback" in line for line in err)
           and any("broken" in line and "left out" in line for line in err)
           and os.path.isfile(os.path.join(out, os.path.basename(good) + ".json")))
-    check(ok, "kcidb: a broken run under results/ is named and left out, the others written",
+    check(ok, "kcidb: a broken run under results/ is named and left out (exit 2), the others written",
           None if ok else f"exit {rc}: {one_line(' | '.join(err[-3:]))}")
     shutil.rmtree(bad)
     one_error("kcidb", ["--out", os.devnull], results, db, 3, "--out")

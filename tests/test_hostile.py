@@ -293,8 +293,10 @@ def main():
             ("history of a case", ["irqbench.history", "irqsave/native/d1/on"], {0}),
             ("explain", ["irqbench.report.explain", "irqsave/native/d1/on",
                          "lock_with/native/d1/off"], {0, 2}),
-            ("kcidb", ["irqbench.kcidb", "--out", os.path.join(tmp, "kcidb")], {0, 2}),
-            ("make results' report", ["irqbench.report"], {0, 2}),
+            ("kcidb (every run)", ["irqbench.kcidb", "--out", os.path.join(tmp, "kcidb")], {2}),
+            ("kcidb of a bad run", ["irqbench.kcidb", "--out", os.path.join(tmp, "kcidb"),
+                                    names[first]], {2}),
+            ("make results' report", ["irqbench.report"], {2}),
         ]
         for what, args, codes in readers:
             rc, out, err = run(args, env)

@@ -121,6 +121,11 @@ def main(argv):
           + (f"; {len(cur.stale)} cells not re-measured" if cur.stale else "")
           + f"; dashboard: {latest['run_id'] if latest else 'no run'} against "
           + (base["run_id"] if base else "no same-identity baseline"))
+    if st.left_out:
+        # the pages were written without them: incomplete, and said so
+        print(f"report: {len(st.left_out)} run(s) under results/ left out of the pages: "
+              + ", ".join(sorted(st.left_out)), file=sys.stderr)
+        return 2
     return 0
 
 
