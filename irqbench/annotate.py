@@ -36,6 +36,8 @@ import subprocess
 import sys
 
 from . import cli, identity, runfiles
+from .case import cell_arch
+from .case import name as case_of
 from .tables import ARCHES
 
 # One class per instruction, the first that applies:
@@ -427,7 +429,7 @@ def analyse(out, cell, records=None):
     cases = [v for k, v in meta if k == "case"]
     if len(cases) != len(traces):
         die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
-    arch = cell.split("-")[0]
+    arch = cell_arch(cell)
     cross = ARCHES[arch]["cross"] if arch in ARCHES else ""
     offsets = asm_offsets(m.get("asm_offsets", ""))
     nm, objdump = cross + "nm", cross + "objdump"
@@ -551,11 +553,6 @@ TRACED_DEPTHS = (1, 2)
 # what the store keeps of an analysis: all of it but nothing else
 TRACE_KEEP = ("case", "cell", "ops_insns", "op_with_putback", "putback", "icount_p50", "totals",
               "instructions", "objdump_mismatches", "traced_pcs", "pcs_in_no_function")
-
-
-def case_of(rec):
-    """A record's case as make annotate names it: variant/impl/d<depth>/<state>."""
-    return f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}"
 
 
 def traced_cases(records):

@@ -57,7 +57,7 @@ import re
 import sys
 import urllib.parse
 
-from . import cli, paths, store
+from . import case, cli, paths, store
 from .safe_paths import write_atomic
 
 SCHEMA = paths.tree("schema", "kcidb", "kcidb.schema.v5.3.json")
@@ -296,8 +296,7 @@ def build_id(run, cell, origin):
 
 
 def test_id(run, cell, rec, origin):
-    return (f"{build_id(run, cell, origin)}/{rec['variant']}/{rec['impl']}/d{rec['depth']}/"
-            f"{rec['irq_state']}/boot{rec.get('boot', 0)}")
+    return f"{build_id(run, cell, origin)}/{case.name(rec)}/boot{rec.get('boot', 0)}"
 
 
 def record_test(run, cell, rec, origin, logs):

@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from .. import collect, console, identity, runfiles
+from .. import case, collect, console, identity, runfiles
 from . import Failed, Refuse
 
 
@@ -51,7 +51,7 @@ def check_results(results, records):
            if r.get("definition") == "irqbench" and "extra" in r}
     problems = []
     for rec in records:
-        name = f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}"
+        name = case.name(rec)
         r = got.pop(name, None)
         if r is None:
             problems.append(f"{name}: no LAVA result")
