@@ -48,6 +48,7 @@ import sys
 from scipy.stats import ttest_ind
 
 from . import paths, store
+from .case import CASE_KEY as KEY
 from .cli import Fail, Parser, run
 from .tables import ACCELS, ARCHES, series
 
@@ -56,12 +57,17 @@ TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
 # accelerators whose figures are exact instruction counts (accels.tsv)
 EXACT_ACCELS = {a for a, r in ACCELS.items() if r["unit"] == "insn"}
 AXES = ("kernel", "config", "accel", "arch")
-KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
 NS_DEFAULTS = {"threshold": 1.0, "alpha": 0.01, "floor": 0.5}
 
 
 def field(rec, name):
     return series(rec[name]) if name == "kernel" else rec[name]
+
+
+def rec_key(rec, across=None):
+    """A record's case as compare matches it: KEY's fields, the kernel its
+    series, less the AXIS compared across."""
+    return tuple(field(rec, k) for k in KEY if k != across)
 
 
 def cases(recs, across, value):
@@ -71,8 +77,7 @@ def cases(recs, across, value):
     for r in recs:
         if across and value is not None and str(field(r, across)) != value:
             continue
-        key = tuple(field(r, k) for k in KEY if k != across)
-        out.setdefault(key, []).append(r)
+        out.setdefault(rec_key(r, across), []).append(r)
     return out
 
 

@@ -35,7 +35,6 @@ SCHEMA_VERSION = 2
 SQLTYPE = {"str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION",
            "float?": "DOUBLE PRECISION"}
 TRACES = os.path.join("annotate", "traces.json.gz")
-CASE = ("variant", "impl", "depth", "irq_state", "boot")
 REC_COLS = [f["name"] for f in RECORD] + ["boot"]
 CELL_COLS = ("run_id", "cell", "arch", "kernel_series", "kernel_release", "config", "accel",
              "compiler", "toolchain", "tree_identity", "config_sha256", "qemu_version",

@@ -70,7 +70,7 @@ def history_rows(runs, recs_of, keys):
     for run in runs:
         per = {}
         for r in recs_of(run):
-            name = compare.key_name(tuple(compare.field(r, k) for k in compare.KEY), None)
+            name = compare.key_name(compare.rec_key(r), None)
             if name in keys:
                 per.setdefault(name, []).append(r)
         for name, rs in per.items():
