@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 from . import fragments
+from .case import cell_name
 from .paths import tree
 from .tables import ACCELS as ACCEL_ROWS
 from .tables import ARCH_NAMES, KERNEL_SERIES, defaults, series
@@ -174,7 +175,7 @@ def main(argv):
             configs({"CONFIGS": c})
             why = fragments.Needs(c).excludes(arch, series(k))
             if why:
-                raise Refuse(f"{arch}-{k}-{c}: {why}")
+                raise Refuse(f"{cell_name(arch, k, c)}: {why}")
         elif argv[:1] == ["boot"] and len(argv) == 2:
             print(" ".join(fragments.Needs(argv[1]).boot))
         elif argv[:1] == ["rust"] and len(argv) == 2:
