@@ -9,6 +9,9 @@
         method identity, and which release moved it by how much (a move
         counts only between releases measured by the same irqbench)
     python3 -m irqbench.history --baseline RUN   point results/baseline at RUN
+        (a run id or directory; "latest" is the run results/latest names,
+        the one make bench moved it to, as `make baseline` says: not
+        compare's latest, the newest stored run)
 
 Exit 2 when CASE matched nothing, 3 on bad input.
 """
