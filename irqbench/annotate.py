@@ -65,11 +65,6 @@ from .tables import ARCHES
 CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
 
 
-def die(code, msg):
-    print(f"annotate: {msg}", file=sys.stderr)
-    sys.exit(code)
-
-
 def symbols(path, nm, base=0, sizes=None):
     """Sorted (address, name) of the text symbols of an ELF file; with
     @sizes (a dict), their sizes by address where nm gives one."""
@@ -424,11 +419,11 @@ def analyse(out, cell, records=None):
         meta = [l.rstrip("\n").split("=", 1) for l in open(f"{out}/{cell}.annotate.meta", encoding="utf-8")]
         traces = json.load(open(f"{out}/{cell}.trace.json", encoding="utf-8"))
     except (OSError, ValueError) as e:
-        die(3, f"cannot read the trace of {cell}: {e}")
+        raise cli.Fail(3, f"cannot read the trace of {cell}: {e}")
     m = dict(kv for kv in meta if kv[0] != "case")
     cases = [v for k, v in meta if k == "case"]
     if len(cases) != len(traces):
-        die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
+        raise cli.Fail(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
     arch = cell_arch(cell)
     cross = ARCHES[arch]["cross"] if arch in ARCHES else ""
     offsets = asm_offsets(m.get("asm_offsets", ""))
@@ -456,17 +451,17 @@ def analyse(out, cell, records=None):
         try:
             recs = runfiles.read_records(records)
         except OSError as e:
-            die(3, f"cannot read the records {records}: {e}")
+            raise cli.Fail(3, f"cannot read the records {records}: {e}")
         figures = {case_of(r): float(r["p50"]) for r in recs if r.get("unit") == "insn"}
     vdata = data_symbols(m["vmlinux"], nm)
     try:
         Classifier(arch, vdata, offsets)
     except ValueError as e:
-        die(3, f"{cell}: {e}")
+        raise cli.Fail(3, f"{cell}: {e}")
     rc = 0
     for case, segs in zip(cases, traces):
         if len(segs) not in (4, 8):
-            die(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
+            raise cli.Fail(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
         # once/twice with n = 1, then n = 2: one loop iteration's difference
         once, twice = segs[0], segs[1]
         length = (len(segs[3]) - len(segs[2])) - (len(twice) - len(once))
@@ -591,7 +586,7 @@ def pack(out, cell, run_dir):
         if d.get("cell") == cell:
             docs.append({k: d[k] for k in TRACE_KEEP if k in d})
     if not docs:
-        die(2, f"no analysis of {cell} in {out}")
+        raise cli.Fail(2, f"no analysis of {cell} in {out}")
     path = os.path.join(run_dir, "annotate", "traces.json.gz")
     have = []
     if os.path.exists(path):

@@ -349,11 +349,7 @@ def render(env, out, artefacts, device_types, only_cell=None):
         raise Refuse(f"unknown LAVA device type {' '.join(unknown)} (one of: {' '.join(DEVICE_TYPES)})")
     os.makedirs(out, exist_ok=True)
     written = []
-    try:
-        plan = cells.plan(env, request_check=False)
-    except cells.Refuse as e:
-        raise Refuse(str(e)) from e
-    for arch, kernel, config, why in plan:
+    for arch, kernel, config, why in cells.plan(env, request_check=False):
         cell = cell_name(arch, kernel, config)
         if why or (only_cell and cell != only_cell):
             continue
