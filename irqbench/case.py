@@ -25,6 +25,11 @@ NAME_RE = re.compile(r"^([\w-]+)/([\w:.-]+)/d(\d+)/(on|off|off-raw)$")
 MAX_DEPTH = 16
 
 
+def short(rec):
+    """A record's CASE values: its case within its cell."""
+    return tuple(rec[k] for k in CASE)
+
+
 def key(rec):
     """A record's CASE_KEY values, as stored (the kernel its full release)."""
     return tuple(rec[k] for k in CASE_KEY)

@@ -108,7 +108,7 @@ class Current:
                                    args=(c["cell"],))
             groups = {}
             for r in rows:
-                groups.setdefault((r["variant"], r["impl"], r["depth"], r["irq_state"]), []).append(r)
+                groups.setdefault(case.short(r), []).append(r)
             self._recs[key] = {k: sorted(v, key=lambda r: (r["p50"], r["boot"]))[(len(v) - 1) // 2]
                                for k, v in groups.items()}
         return self._recs[key]
