@@ -38,7 +38,7 @@ def key(rec):
 def name(case):
     """'variant/impl/d<depth>/<state>' of a record (a mapping with CASE's
     fields) or of a (variant, impl, depth, state) tuple."""
-    v, impl, d, s = (case[k] for k in CASE) if hasattr(case, "keys") else case
+    v, impl, d, s = short(case) if hasattr(case, "keys") else case
     return f"{v}/{impl}/d{d}/{s}"
 
 
