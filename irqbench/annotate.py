@@ -36,6 +36,8 @@ import subprocess
 import sys
 
 from . import cli, identity, runfiles
+from .case import cell_arch
+from .case import name as case_of
 from .tables import ARCHES
 
 # One class per instruction, the first that applies:
@@ -61,11 +63,6 @@ from .tables import ARCHES
 #   branch   calls, returns, jumps
 #   other    the rest
 CLASSES = ("irqflag", "atomic", "barrier", "preempt", "percpu", "branch", "other")
-
-
-def die(code, msg):
-    print(f"annotate: {msg}", file=sys.stderr)
-    sys.exit(code)
 
 
 def symbols(path, nm, base=0, sizes=None):
@@ -422,12 +419,12 @@ def analyse(out, cell, records=None):
         meta = [l.rstrip("\n").split("=", 1) for l in open(f"{out}/{cell}.annotate.meta", encoding="utf-8")]
         traces = json.load(open(f"{out}/{cell}.trace.json", encoding="utf-8"))
     except (OSError, ValueError) as e:
-        die(3, f"cannot read the trace of {cell}: {e}")
+        raise cli.Fail(3, f"cannot read the trace of {cell}: {e}")
     m = dict(kv for kv in meta if kv[0] != "case")
     cases = [v for k, v in meta if k == "case"]
     if len(cases) != len(traces):
-        die(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
-    arch = cell.split("-")[0]
+        raise cli.Fail(2, f"{cell}: {len(cases)} cases requested, {len(traces)} traced")
+    arch = cell_arch(cell)
     cross = ARCHES[arch]["cross"] if arch in ARCHES else ""
     offsets = asm_offsets(m.get("asm_offsets", ""))
     nm, objdump = cross + "nm", cross + "objdump"
@@ -454,17 +451,17 @@ def analyse(out, cell, records=None):
         try:
             recs = runfiles.read_records(records)
         except OSError as e:
-            die(3, f"cannot read the records {records}: {e}")
+            raise cli.Fail(3, f"cannot read the records {records}: {e}")
         figures = {case_of(r): float(r["p50"]) for r in recs if r.get("unit") == "insn"}
     vdata = data_symbols(m["vmlinux"], nm)
     try:
         Classifier(arch, vdata, offsets)
     except ValueError as e:
-        die(3, f"{cell}: {e}")
+        raise cli.Fail(3, f"{cell}: {e}")
     rc = 0
     for case, segs in zip(cases, traces):
         if len(segs) not in (4, 8):
-            die(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
+            raise cli.Fail(3, f"{cell} {case}: {len(segs)} trace segments, not 4 or 8")
         # once/twice with n = 1, then n = 2: one loop iteration's difference
         once, twice = segs[0], segs[1]
         length = (len(segs[3]) - len(segs[2])) - (len(twice) - len(once))
@@ -553,11 +550,6 @@ TRACE_KEEP = ("case", "cell", "ops_insns", "op_with_putback", "putback", "icount
               "instructions", "objdump_mismatches", "traced_pcs", "pcs_in_no_function")
 
 
-def case_of(rec):
-    """A record's case as make annotate names it: variant/impl/d<depth>/<state>."""
-    return f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}"
-
-
 def traced_cases(records):
     return sorted({case_of(r) for r in records
                    if r["variant"] in TRACED_VARIANTS and r["impl"] in TRACED_IMPLS
@@ -594,7 +586,7 @@ def pack(out, cell, run_dir):
         if d.get("cell") == cell:
             docs.append({k: d[k] for k in TRACE_KEEP if k in d})
     if not docs:
-        die(2, f"no analysis of {cell} in {out}")
+        raise cli.Fail(2, f"no analysis of {cell} in {out}")
     path = os.path.join(run_dir, "annotate", "traces.json.gz")
     have = []
     if os.path.exists(path):

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from . import cli, compare, paths, runfiles
+from . import case, cli, compare, paths, runfiles
 
 
 def main(argv):
@@ -35,17 +35,17 @@ def main(argv):
                    key=lambda r: (r["arch"], r.get("boot", 0)))
     if not plant:
         raise cli.Fail(3, "RUN2 has no counted native d1 irqs-on case to plant a slowdown in")
-    key = runfiles.case_key(plant[0])
+    key = case.key(plant[0])
     planted = []
     for r in r2:
         r = dict(r)
-        if runfiles.case_key(r) == key:
+        if case.key(r) == key:
             for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
                 r[k] = r[k] * 1.05
             r["values"] = [v * 1.05 for v in r.get("values", [])]
         planted.append(r)
     prows, _, _, _ = compare.evaluate(r1, planted, compare.options())
-    name = compare.key_name(tuple(compare.field(plant[0], k) for k in compare.KEY), None)
+    name = compare.key_name(compare.rec_key(plant[0]), None)
     hit = [r for r in prows if r["name"] == name]
     result = {
         "run1": os.path.basename(d1), "run2": os.path.basename(d2),

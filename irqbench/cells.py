@@ -25,6 +25,8 @@ import sys
 import tempfile
 
 from . import fragments
+from .cli import Refuse
+from .case import cell_name
 from .paths import tree
 from .tables import ACCELS as ACCEL_ROWS
 from .tables import ARCH_NAMES, KERNEL_SERIES, defaults, series
@@ -32,10 +34,6 @@ from .tables import ARCH_NAMES, KERNEL_SERIES, defaults, series
 # the accelerators QEMU boots a guest with, and their vCPUs
 ACCELS = [a for a, r in ACCEL_ROWS.items() if r["qemu"]]
 SMP = {a: int(r["smp"]) for a, r in ACCEL_ROWS.items() if r["smp"]}
-
-
-class Refuse(Exception):
-    """Bad input: one line, exit 3."""
 
 
 def var(env, name):
@@ -174,7 +172,7 @@ def main(argv):
             configs({"CONFIGS": c})
             why = fragments.Needs(c).excludes(arch, series(k))
             if why:
-                raise Refuse(f"{arch}-{k}-{c}: {why}")
+                raise Refuse(f"{cell_name(arch, k, c)}: {why}")
         elif argv[:1] == ["boot"] and len(argv) == 2:
             print(" ".join(fragments.Needs(argv[1]).boot))
         elif argv[:1] == ["rust"] and len(argv) == 2:
@@ -184,7 +182,7 @@ def main(argv):
             return 3
     except Refuse as e:
         print(f"irqbench: error: {e}", file=sys.stderr)
-        return 3
+        return e.code
     return 0
 
 

@@ -15,7 +15,7 @@ that did not mask as its config asks measured another mechanism).
 import os
 import sys
 
-from . import fragments, runfiles
+from . import case, fragments, runfiles
 from .tables import ACCELS, ARCHES, TYPES
 from .variants import Table
 
@@ -50,9 +50,7 @@ class Cell:
         return self.t.hazard(r["variant"]) and r["irq_state"] == "on" and r["depth"] >= 2
 
     def find(self, v, impl, d, s):
-        return next((r for r in self.recs
-                     if (r["variant"], r["impl"], r["depth"], r["irq_state"]) == (v, impl, d, s)),
-                    None)
+        return next((r for r in self.recs if case.short(r) == (v, impl, d, s)), None)
 
 
 def every(recs, bad):

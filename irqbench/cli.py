@@ -22,6 +22,14 @@ class Fail(Exception):
         self.msg = str(msg).removeprefix("irqbench: ")
 
 
+class Refuse(Fail):
+    """Bad input or data: Fail(3). cells and lava raise it and print it as
+    "irqbench: error: <reason>", as the shell scripts around them do."""
+
+    def __init__(self, msg):
+        super().__init__(3, msg)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with usage errors as Fail(3) instead of exit 2 (which
     compare and the others document as "incomplete")."""

@@ -18,9 +18,8 @@ import re
 import sys
 
 from . import runfiles
+from .case import short
 from .tables import FIELDS
-
-KEY = ("variant", "impl", "depth", "irq_state")
 
 
 class Bad(Exception):
@@ -105,7 +104,7 @@ def read_boot(log, boot):
         raise Bad("the results section holds no records")
     values = parse_samples(section(lines, "samples"))
     for rec in rows:
-        key = tuple(rec[k] for k in KEY)
+        key = short(rec)
         rec["values"] = values.get(key, [])
         if len(rec["values"]) != int(rec["samples"]):
             raise Bad(f"{key}: {len(rec['values'])} sample values, record says {rec['samples']}")

@@ -28,7 +28,8 @@ own, never a REGRESSION (exit 2).
 
 Runs are read from the store (store.py); runs under results/ that it lacks
 are ingested first. BASE and NEW are run ids (or unique prefixes),
-"latest" (the newest run), "baseline" (results/baseline) or a run
+"latest" (the newest stored run, by date and run id: store.latest, not
+the link results/latest), "baseline" (results/baseline) or a run
 directory: a name with a '/' is a path, and must hold a run.json. Without them:
 NEW is the newest run, BASE the baseline if it has NEW's accelerators and
 method identity, else the newest earlier run that has both (or, if none
@@ -48,6 +49,7 @@ import sys
 from scipy.stats import ttest_ind
 
 from . import paths, store
+from .case import CASE_KEY as KEY
 from .cli import Fail, Parser, run
 from .tables import ACCELS, ARCHES, series
 
@@ -56,12 +58,17 @@ TICK_INSN = {a: int(row["tick_insn"]) for a, row in ARCHES.items()}
 # accelerators whose figures are exact instruction counts (accels.tsv)
 EXACT_ACCELS = {a for a, r in ACCELS.items() if r["unit"] == "insn"}
 AXES = ("kernel", "config", "accel", "arch")
-KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
 NS_DEFAULTS = {"threshold": 1.0, "alpha": 0.01, "floor": 0.5}
 
 
 def field(rec, name):
     return series(rec[name]) if name == "kernel" else rec[name]
+
+
+def rec_key(rec, across=None):
+    """A record's case as compare matches it: KEY's fields, the kernel its
+    series, less the AXIS compared across."""
+    return tuple(field(rec, k) for k in KEY if k != across)
 
 
 def cases(recs, across, value):
@@ -71,8 +78,7 @@ def cases(recs, across, value):
     for r in recs:
         if across and value is not None and str(field(r, across)) != value:
             continue
-        key = tuple(field(r, k) for k in KEY if k != across)
-        out.setdefault(key, []).append(r)
+        out.setdefault(rec_key(r, across), []).append(r)
     return out
 
 
@@ -179,9 +185,7 @@ class Runs:
             self.st.ingest(name)
             self.__init__(self.st)
         if name in ("latest", "newest"):
-            if not self.all:
-                raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
-            return self.all[-1]
+            return self.newest()
         if name == "baseline":
             link = os.path.join(paths.RESULTS, "baseline")
             if not os.path.islink(link):
@@ -211,6 +215,13 @@ class Runs:
                           + (f" ({len(hits)} match)" if hits else ""))
         return hits[0]
 
+    def newest(self):
+        """The newest run (store.latest); Fail(2) when none is stored."""
+        new = store.latest(self.all)
+        if new is None:
+            raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
+        return new
+
     def records(self, run):
         return self.st.records(run["run_id"], samples=False)
 
@@ -218,16 +229,14 @@ class Runs:
         """NEW: the newest run; BASE: the baseline if it has NEW's
         accelerators and method, else the newest earlier run that has both,
         else the newest earlier one of NEW's accelerators."""
-        if not self.all:
-            raise Fail(2, f"no stored runs (results under {paths.RESULTS})")
-        new = self.all[-1]
+        new = self.newest()
         newer = sorted(r for r in self.st.left_out if r > new["run_id"])
         if newer:
             # the newest run is the one a default compare is asked about
             raise Fail(2, f"the newest run {newer[-1]} was left out "
                           f"({self.st.left_out[newer[-1]]}): no default pair without it")
         acc = self.accels.get(new["run_id"], set())
-        same_acc = [r for r in self.all[:-1] if self.accels.get(r["run_id"]) == acc]
+        same_acc = [r for r in self.all if r is not new and self.accels.get(r["run_id"]) == acc]
         link = os.path.join(paths.RESULTS, "baseline")
         if os.path.islink(link):
             b = self.by_id.get(os.path.basename(os.path.realpath(link)))

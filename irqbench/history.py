@@ -9,6 +9,9 @@
         method identity, and which release moved it by how much (a move
         counts only between releases measured by the same irqbench)
     python3 -m irqbench.history --baseline RUN   point results/baseline at RUN
+        (a run id or directory; "latest" is the run results/latest names,
+        the one make bench moved it to, as `make baseline` says: not
+        compare's latest, the newest stored run)
 
 Exit 2 when CASE matched nothing, 3 on bad input.
 """
@@ -16,28 +19,14 @@ import os
 import re
 import sys
 
+from . import case as case_names
 from . import cli, paths, store
 from .tables import arch_order, version_key
 
-CASE_RE = re.compile(r"^([\w-]+)/([\w:.-]+)/d(\d+)/(on|off|off-raw)$")
-# the module's deepest nesting, IRQB_MAX_DEPTH of kmod-bench/request.h
-# (tests/test_cli.py holds the two equal)
-MAX_DEPTH = 16
-
-
-def parse_case(text):
-    """(variant, impl, depth, state) of 'variant/impl/d<depth>/<state>';
-    ValueError for any other text, and for a depth the module cannot run
-    (outside 1..MAX_DEPTH)."""
-    m = CASE_RE.match(text or "")
-    if not m:
-        raise ValueError(f"bad case '{text}' (want variant/impl/d<depth>/<state>, "
-                         "e.g. counted/native/d1/off)")
-    depth = m.group(3)
-    if len(depth) > 3 or not 1 <= int(depth) <= MAX_DEPTH:
-        raise ValueError(f"bad case '{text}': depth {depth[:20]}{'...' if len(depth) > 20 else ''}"
-                         f" is outside 1..{MAX_DEPTH}")
-    return m.group(1), m.group(2), int(depth), m.group(4)
+# the case's name and its checks are case.py's (explain and tests import
+# them from here)
+MAX_DEPTH = case_names.MAX_DEPTH
+parse_case = case_names.parse
 
 
 def release_key(release):

@@ -2,8 +2,9 @@
 one KCIDB v5.3 document per run, for KernelCI's common results database.
 
 RUN is a run id, a unique prefix of one, results/<run-id> (a name with a
-'/' must be a run directory), "latest" or "baseline"; without RUN, every stored run. Runs are read from the store
-(store.py), ingesting the runs under results/ it lacks first, as compare
+'/' must be a run directory), "latest" (the newest stored run, as compare
+means it) or "baseline"; without RUN, every stored run. Runs are read from
+the store (store.py), ingesting the runs under results/ it lacks first, as compare
 does. Each document is validated against the vendored schema
 (schema/kcidb/kcidb.schema.v5.3.json, Draft 7) before it is written to
 DIR/<run-id>.json (default build/kcidb/); one that does not validate is
@@ -59,7 +60,7 @@ import re
 import sys
 import urllib.parse
 
-from . import cli, paths, store
+from . import case, cli, paths, store
 from .safe_paths import write_atomic
 
 SCHEMA = paths.tree("schema", "kcidb", "kcidb.schema.v5.3.json")
@@ -298,8 +299,7 @@ def build_id(run, cell, origin):
 
 
 def test_id(run, cell, rec, origin):
-    return (f"{build_id(run, cell, origin)}/{rec['variant']}/{rec['impl']}/d{rec['depth']}/"
-            f"{rec['irq_state']}/boot{rec.get('boot', 0)}")
+    return f"{build_id(run, cell, origin)}/{case.name(rec)}/boot{rec.get('boot', 0)}"
 
 
 def record_test(run, cell, rec, origin, logs):
@@ -401,15 +401,18 @@ def stored_document(st, run, origin=ORIGIN, files=None):
 # ---- which runs
 
 def resolve(runs, name):
-    """A stored run by id, unique prefix, results/<id>, latest or baseline.
-    A name with a '/' is a path: it must be a run's directory (one whose
-    last component merely matches a stored id is no such run)."""
-    if name in ("latest", "baseline"):
+    """A stored run by id, unique prefix, results/<id>, latest (the newest
+    stored run, as compare means it: store.latest) or baseline (the run
+    results/baseline names). A name with a '/' is a path: it must be a
+    run's directory (one whose last component merely matches a stored id
+    is no such run)."""
+    if name == "latest":
+        run = store.latest(runs)
+        if run is None:
+            raise LookupError("no stored runs")
+        return run
+    if name == "baseline":
         link = os.path.join(paths.RESULTS, name)
-        if name == "latest" and not os.path.islink(link):
-            if not runs:
-                raise LookupError("no stored runs")
-            return runs[-1]
         if not os.path.islink(link):
             raise LookupError(f"no {name}: {link} is not a link to a run")
         name = os.path.realpath(link)

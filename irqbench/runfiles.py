@@ -22,7 +22,7 @@ import sys
 
 from . import paths
 from .tables import TYPES
-CASE_KEY = ("arch", "kernel", "config", "accel", "variant", "impl", "depth", "irq_state")
+
 EXTRA = ["boot", "values"]
 
 
@@ -150,16 +150,6 @@ def main(argv):
         return 0 if any(str(r.get(argv[2])) == argv[3] for r in recs) else 1
     print(main.__doc__, file=sys.stderr)
     return 3
-
-
-def case_key(rec):
-    return tuple(rec[k] for k in CASE_KEY)
-
-
-def case_name(key):
-    d = dict(zip(CASE_KEY, key))
-    return (f"{d['arch']}/{d['kernel']}/{d['config']}/{d['accel']} {d['variant']} "
-            f"{d['impl']} d{d['depth']} irqs-{d['irq_state']}")
 
 
 if __name__ == "__main__":

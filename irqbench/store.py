@@ -35,7 +35,6 @@ SCHEMA_VERSION = 2
 SQLTYPE = {"str": "TEXT", "int": "BIGINT", "float": "DOUBLE PRECISION",
            "float?": "DOUBLE PRECISION"}
 TRACES = os.path.join("annotate", "traces.json.gz")
-CASE = ("variant", "impl", "depth", "irq_state", "boot")
 REC_COLS = [f["name"] for f in RECORD] + ["boot"]
 CELL_COLS = ("run_id", "cell", "arch", "kernel_series", "kernel_release", "config", "accel",
              "compiler", "toolchain", "tree_identity", "config_sha256", "qemu_version",
@@ -347,8 +346,12 @@ class Store:
         return [r for r in rows if r["run_id"] not in self.left_out]
 
     def runs(self):
-        """Every stored run, oldest first, run.json decoded as 'meta'."""
-        out = self.kept(self.query("SELECT * FROM runs ORDER BY date, run_id"))
+        """Every stored run, oldest first (run_order), run.json decoded as
+        'meta'."""
+        # sorted here, not by the SQL alone: PostgreSQL orders text by its
+        # collation and puts NULL last, SQLite by code point and NULL first
+        out = sorted(self.kept(self.query("SELECT * FROM runs ORDER BY date, run_id")),
+                     key=run_order)
         for r in out:
             r["meta"] = json.loads(r["meta"])
         return out
@@ -387,6 +390,21 @@ class Store:
         rows = self.kept(self.query("SELECT * FROM traces" + (" WHERE run_id = ?" if run_id else "")
                                      + ' ORDER BY run_id, cell, "case"', (run_id,) if run_id else ()))
         return [json.loads(r["trace"]) | {"run_id": r["run_id"]} for r in rows]
+
+
+def run_order(run):
+    """The order of stored runs, oldest first: by (date, run_id), a run
+    without a date first."""
+    return (run["date"] or "", run["run_id"])
+
+
+def latest(runs):
+    """The run "latest" names to every reader of the store (compare, kcidb,
+    the dashboard's newest run): the newest of RUNS by run_order, None when
+    there is none. Not results/latest, the link make bench moves to the run
+    it made (a run with a failed cell lands under results/ without moving
+    it); `make baseline` names that link (history --baseline latest)."""
+    return max(runs, key=run_order, default=None)
 
 
 def db_wait():

@@ -27,10 +27,10 @@ import re
 import zlib
 
 from . import fragments, runfiles
+from .case import MAX_DEPTH  # kmod-bench/request.h, IRQB_MAX_DEPTH
 from .safe_paths import links_in
 from .tables import ACCELS, ARCHES, TYPES
 
-MAX_DEPTH = 16          # kmod-bench/request.h, IRQB_MAX_DEPTH
 MAX_SAMPLES = 1001      # kmod-bench/request.h, IRQB_MAX_SAMPLES
 STATES = ("on", "off", "off-raw")
 EXACT_UNITS = {r["unit"] for r in ACCELS.values() if r["clock"] == "instructions"}

@@ -42,10 +42,14 @@ options and vCPUs) and boot.tsv (what every guest boots with), never
 from a copy here. Exit codes: 0 fine, 1 a failed run, 3 usage or data.
 """
 
+from .. import cli
 
-class Refuse(Exception):
-    """A usage or data error: one line, exit 3."""
+# a usage or data error: one line, exit 3
+Refuse = cli.Refuse
 
 
-class Failed(Exception):
+class Failed(cli.Fail):
     """A run that failed: one line, exit 1."""
+
+    def __init__(self, msg):
+        super().__init__(1, msg)

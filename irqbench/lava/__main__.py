@@ -100,12 +100,9 @@ def main(argv):
     o = parser().parse_args(argv)
     try:
         return COMMANDS[o.cmd][0](o)
-    except Refuse as e:
+    except (Refuse, Failed) as e:
         print(f"irqbench: error: {e}", file=sys.stderr)
-        return 3
-    except Failed as e:
-        print(f"irqbench: error: {e}", file=sys.stderr)
-        return 1
+        return e.code
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import sys
 import yaml
 
 from .. import cells, fragments, identity
+from ..case import cell_name
 from ..paths import tree
 from ..tables import ACCELS, ARCHES, BOOT
 from . import Refuse
@@ -98,7 +99,7 @@ class Artefacts:
 
     def __init__(self, arch, kernel, config, base, meta, words, hashes, placeholder=False):
         self.arch, self.kernel, self.config = arch, kernel, config
-        self.cell = f"{arch}-{kernel}-{config}"
+        self.cell = cell_name(arch, kernel, config)
         self.base, self.meta, self.words, self.hashes = base, meta, words, hashes
         self.placeholder = placeholder
 
@@ -120,7 +121,7 @@ class Artefacts:
     def built(cls, arch, kernel, config, root, base):
         """build-cell.sh's output in root/<cell>/; board images there are
         hashed when present."""
-        cell = f"{arch}-{kernel}-{config}"
+        cell = cell_name(arch, kernel, config)
         d = os.path.join(root, cell)
         meta_path, cmd_path = os.path.join(d, "cell.meta"), os.path.join(d, "cmdline")
         if not (os.path.isfile(meta_path) and os.path.isfile(cmd_path)):
@@ -142,7 +143,7 @@ class Artefacts:
         would write (its config's "# boot:" words), for validating jobs."""
         image = os.path.basename(ARCHES[arch]["image"])
         words = [f"irqbench.tag_config={config}", *fragments.Needs(config).boot]
-        meta = {"cell": f"{arch}-{kernel}-{config}", "arch": arch, "kernel_series": kernel,
+        meta = {"cell": cell_name(arch, kernel, config), "arch": arch, "kernel_series": kernel,
                 "config": config, "image": image, "request": cells.var(os.environ, "REQUEST")}
         return cls(arch, kernel, config, "https://lava.invalid/irqbench", meta, words, {}, placeholder=True)
 
@@ -348,12 +349,8 @@ def render(env, out, artefacts, device_types, only_cell=None):
         raise Refuse(f"unknown LAVA device type {' '.join(unknown)} (one of: {' '.join(DEVICE_TYPES)})")
     os.makedirs(out, exist_ok=True)
     written = []
-    try:
-        plan = cells.plan(env, request_check=False)
-    except cells.Refuse as e:
-        raise Refuse(str(e)) from e
-    for arch, kernel, config, why in plan:
-        cell = f"{arch}-{kernel}-{config}"
+    for arch, kernel, config, why in cells.plan(env, request_check=False):
+        cell = cell_name(arch, kernel, config)
         if why or (only_cell and cell != only_cell):
             continue
         art = None

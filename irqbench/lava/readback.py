@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from .. import collect, console, identity, runfiles
+from .. import case, collect, console, identity, runfiles
 from . import Failed, Refuse
 
 
@@ -51,7 +51,7 @@ def check_results(results, records):
            if r.get("definition") == "irqbench" and "extra" in r}
     problems = []
     for rec in records:
-        name = f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}"
+        name = case.name(rec)
         r = got.pop(name, None)
         if r is None:
             problems.append(f"{name}: no LAVA result")
@@ -188,7 +188,7 @@ def same_runs(base, new):
                 return 2, f"{cell} booted another {h.split('_')[0]} ({a.get(h, '?')[:12]} against {b.get(h, '?')[:12]})"
 
         def key(r):
-            return (r["variant"], r["impl"], r["depth"], r["irq_state"], r.get("boot", 0))
+            return case.short(r) + (r.get("boot", 0),)
         ra = {key(r): r["values"] for r in runfiles.read_records(os.path.join(base, cell + ".csv.gz"))}
         rb = {key(r): r["values"] for r in runfiles.read_records(os.path.join(new, cell + ".csv.gz"))}
         total += len(ra | rb)

@@ -8,7 +8,7 @@ import html
 import os
 import statistics
 
-from .. import compare
+from .. import compare, store
 from ..paths import RESULTS
 from ..safe_paths import write_atomic
 from . import plots
@@ -70,7 +70,7 @@ def history_rows(runs, recs_of, keys):
     for run in runs:
         per = {}
         for r in recs_of(run):
-            name = compare.key_name(tuple(compare.field(r, k) for k in compare.KEY), None)
+            name = compare.key_name(compare.rec_key(r), None)
             if name in keys:
                 per.setdefault(name, []).append(r)
         for name, rs in per.items():
@@ -84,11 +84,11 @@ def pick(rs):
     """(newest run, its baseline): results/baseline where it is of the same
     method identity and accelerators, else the newest earlier run that is;
     None where no run is."""
-    if not rs.all:
+    new = store.latest(rs.all)
+    if new is None:
         return None, None
-    new = rs.all[-1]
     acc = rs.accels.get(new["run_id"])
-    same = [r for r in rs.all[:-1] if r["method"] == new["method"]
+    same = [r for r in rs.all if r is not new and r["method"] == new["method"]
             and rs.accels.get(r["run_id"]) == acc]
     link = os.path.join(RESULTS, "baseline")
     if os.path.islink(link):

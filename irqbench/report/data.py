@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 
-from .. import identity, paths, runfiles, store
+from .. import case, identity, paths, runfiles, store
 from ..safe_paths import write_atomic
 from ..tables import arch_order, series, version_key
 from ..variants import Table
@@ -63,7 +63,7 @@ def cell_key(c):
 
 
 def cell_name(key):
-    return "-".join(key[:3]) + ("" if key[3] == "tcg-icount" else f" ({key[3]})")
+    return case.cell_name(*key[:3]) + ("" if key[3] == "tcg-icount" else f" ({key[3]})")
 
 
 def sort_cells(keys):
@@ -108,7 +108,7 @@ class Current:
                                    args=(c["cell"],))
             groups = {}
             for r in rows:
-                groups.setdefault((r["variant"], r["impl"], r["depth"], r["irq_state"]), []).append(r)
+                groups.setdefault(case.short(r), []).append(r)
             self._recs[key] = {k: sorted(v, key=lambda r: (r["p50"], r["boot"]))[(len(v) - 1) // 2]
                                for k, v in groups.items()}
         return self._recs[key]
@@ -157,7 +157,7 @@ class Figures:
 
     def rec(self, cur, key, rec, field="p50"):
         self.used.append({"cell": cell_name(key), "run": cur.cells[key]["run_id"],
-                          "case": f"{rec['variant']}/{rec['impl']}/d{rec['depth']}/{rec['irq_state']}",
+                          "case": case.name(rec),
                           "field": field, "value": rec[field]})
         return rec[field]
 

@@ -15,16 +15,12 @@ import re
 import sys
 
 from .. import cli, store
+from ..case import name as case_text
+from ..case import parse as parse_case
 from ..annotate import CLASSES
 from ..compare import tick_error
-from ..history import parse_case
 from ..tables import ARCHES
 from .data import Current, Figures, cell_name, published
-
-def case_text(case):
-    v, impl, d, s = case
-    return f"{v}/{impl}/d{d}/{s}"
-
 
 def verdict(a, b):
     """'dearer', 'cheaper' or 'same' for A against B: a difference within

@@ -8,7 +8,7 @@ then where the rest is. Reads the run's own files: it needs no store."""
 import os
 import sys
 
-from .. import runfiles
+from .. import case, runfiles
 
 # (label, variant, state) per language: lock() and lock_with()
 CASES = {"c": [("lock() on", "counted", "on"), ("lock() off", "counted", "off"),
@@ -20,8 +20,7 @@ CASES = {"c": [("lock() on", "counted", "on"), ("lock() off", "counted", "off"),
 def lines(run_dir):
     out = []
     for cell, path in runfiles.cell_files(run_dir).items():
-        recs = {(r["variant"], r["impl"], r["depth"], r["irq_state"]): r
-                for r in runfiles.read_records(path) if r.get("boot", 0) == 0}
+        recs = {case.short(r): r for r in runfiles.read_records(path) if r.get("boot", 0) == 0}
         for lang, cases in CASES.items():
             got = [(label, recs.get((v, "native", 1, s))) for label, v, s in cases]
             if not all(r for _l, r in got):

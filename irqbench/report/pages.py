@@ -8,6 +8,7 @@ import json
 import os
 import re
 
+from .. import case as cases
 from .. import history
 from ..paths import RESULTS, tree
 from ..safe_paths import write_atomic
@@ -196,7 +197,7 @@ def history_page(cur):
              "between runs of the same method identity; figures of other identities are "
              "history, not findings.", ""]
     for case in HISTORY_CASES:
-        h = history.case_history(cur.st, history.parse_case(case), accel="tcg-icount")
+        h = history.case_history(cur.st, cases.parse(case), accel="tcg-icount")
         for (arch, config, accel), rows in sorted(h.items(), key=lambda x: (arch_order([x[0][0]]), x[0])):
             if config not in ("default", "preempt-full"):
                 continue
