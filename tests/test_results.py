@@ -17,6 +17,7 @@ import tempfile
 
 from irqbench import runfiles
 from irqbench.paths import ROOT
+from irqbench.tables import ACCELS
 
 from . import tap
 
@@ -103,6 +104,8 @@ def slower(recs, accel, variant, factor, add):
     out = copy.deepcopy(recs)
     for r in out:
         r["accel"] = accel
+        # the unit follows the accelerator (accels.tsv), as the module's does
+        r["unit"] = ACCELS[accel]["unit"]
         if r["variant"] == variant:
             r["values"] = [v * factor + add for v in r["values"]]
             for k in ("p50", "mean", "min", "p90", "p99", "max", "ci95_lo", "ci95_hi"):
@@ -262,7 +265,7 @@ def main():
     root = tempfile.mkdtemp(prefix="irqbench-test-")
     try:
         exact = [dict(r, accel="tcg-icount") for r in recs]
-        one_boot = [dict(r, accel="tcg") for r in recs]
+        one_boot = [dict(r, accel="tcg", unit=ACCELS["tcg"]["unit"]) for r in recs]
         noisy = boots(one_boot, 5, 0)
         # runs that make results must not see: they live in a root of their own
         odd = os.path.join(root, "odd")
