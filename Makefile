@@ -20,6 +20,8 @@ USER_VARS := ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT LLVM KSRC \
 	LAVA_URL LAVA_DEVICE_TYPES LAVA_IDENTITY LAVA_SERVER \
 	RESULTS IRQBENCH_DB CHECK_ONLY CHECK_DIR
 $(foreach v,$(USER_VARS),$(if $(filter command line,$(origin $v)),$(eval override $v := $$(value $v))))
+# make-run.sh refuses a control character (a newline) in any of them
+export IRQBENCH_MAKE_VARS := $(USER_VARS)
 # exported when set (an unset one stays unset: kbuild reads ARCH)
 export $(foreach v,$(USER_VARS),$(if $(filter undefined,$(origin $v)),,$v))
 

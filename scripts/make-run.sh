@@ -55,11 +55,14 @@ need() {
 CASE_RE='^[a-z0-9_]+/(native|native-builtin|emulated:[a-z0-9.-]+)/d[0-9]+/(on|off|off-raw)$'
 CASE_WHAT='a case, variant/impl/d<depth>/<state> (e.g. lock_with/native/d1/off)'
 ARCH_RE='^[a-z0-9_]+$'
-CONFIG_RE='^[a-z0-9_-]+(\+[a-z0-9_-]+)*$'
-CELL_RE='^[a-z0-9_]+-[0-9]+\.[0-9]+-[a-z0-9_-]+(\+[a-z0-9_-]+)*$'
+CONFIG_RE='^[a-z0-9_][a-z0-9_-]*(\+[a-z0-9_][a-z0-9_-]*)*$'
+CELL_RE='^[a-z0-9_]+-[0-9]+\.[0-9]+-[a-z0-9_][a-z0-9_-]*(\+[a-z0-9_][a-z0-9_-]*)*$'
 CELL_WHAT='a cell, <arch>-<kernel>-<config> (e.g. x86_64-7.3-default)'
 INT_RE='^[1-9][0-9]*$'
 NUM_RE='^[0-9]+([.][0-9]+)?$'
+# a run: its id, latest, newest, baseline, or a path to its directory
+RUN_RE='^[A-Za-z0-9_./+:@][A-Za-z0-9_./+:@-]*$'
+RUN_WHAT='a run (its id, latest, baseline, or its directory: letters, digits and ._/+:@-)'
 # a git revision: a name, a hash, rev~N, rev^; never an option
 REV_RE='^[A-Za-z0-9_][A-Za-z0-9_./~^@{}+-]*$'
 
@@ -101,6 +104,13 @@ py() {
 	irqpy "$@"
 }
 
+# Every variable make hands down (the Makefile's USER_VARS) is one line of
+# text, and its reason for refusal must be one line too
+for n in ${IRQBENCH_MAKE_VARS-}; do
+	[[ $n =~ ^[A-Z_][A-Z0-9_]*$ ]] || refuse "IRQBENCH_MAKE_VARS: $(q "$n") is no variable name"
+	[[ ${!n-} != *[[:cntrl:]]* ]] || refuse "$n=$(q "${!n}") holds a control character (a newline?)"
+done
+
 here=$IRQBENCH_ROOT
 target=${1:-}
 [ $# = 1 ] || refuse "usage: make-run.sh TARGET (the Makefile's targets)"
@@ -120,9 +130,11 @@ remeasure)
 	need REMEASURE_CONFIGS "make remeasure sets it (defaults.mk)"
 	need REMEASURE_ARCHES "make remeasure sets it (defaults.mk)"
 	# every variable of the three runs checked before the first starts
-	KERNELS=$MATRIX_KERNELS CONFIGS=$MATRIX_CONFIGS ACCEL=tcg-icount cells_ok
-	KERNELS=7.3 CONFIGS=$REMEASURE_CONFIGS ACCEL=tcg-icount cells_ok
+	# (the last run's first: a check that passes costs a build of the
+	# request checker)
 	ARCHS=$REMEASURE_ARCHES KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount cells_ok
+	KERNELS=7.3 CONFIGS=$REMEASURE_CONFIGS ACCEL=tcg-icount cells_ok
+	KERNELS=$MATRIX_KERNELS CONFIGS=$MATRIX_CONFIGS ACCEL=tcg-icount cells_ok
 	export ACCEL=tcg-icount
 	"$0" matrix || exit
 	KERNELS=7.3 CONFIGS=$REMEASURE_CONFIGS \
@@ -148,6 +160,7 @@ bisect)
 	# bisect.sh checks them all (KSRC a git tree, GOOD an ancestor of
 	# BAD); their shapes first, before any package is installed
 	need KSRC "make bisect KSRC=<git tree> GOOD=<rev> BAD=<rev> CASE=<case>"
+	[ -d "$KSRC" ] || refuse "KSRC=$(q "$KSRC") is no directory (a git tree of the kernel)"
 	shape CASE "$CASE_RE" "$CASE_WHAT"
 	shape GOOD "$REV_RE" "a git revision"
 	shape BAD "$REV_RE" "a git revision"
@@ -169,7 +182,9 @@ compare)
 	[ -z "${FROM-}" ] || args+=("--from=$FROM")
 	[ -z "${TO-}" ] || args+=("--to=$TO")
 	[ -z "${MIN_INSN-}" ] || args+=("--min-insn=$MIN_INSN")
-	# runs are names or paths, found (or refused) by compare itself
+	shape BASE "$RUN_RE" "$RUN_WHAT"
+	shape NEW "$RUN_RE" "$RUN_WHAT"
+	# compare itself finds them (or says which it does not)
 	args+=(--)
 	[ -z "${BASE-}" ] || args+=("$BASE")
 	[ -z "${NEW-}" ] || args+=("$NEW")
@@ -179,7 +194,7 @@ history)
 	shape CASE "$CASE_RE" "$CASE_WHAT"
 	shape ARCH "$ARCH_RE" "an arch"
 	shape CONFIG "$CONFIG_RE" "a config"
-	shape ACCEL '^[a-z-]+$' "an accelerator"
+	shape ACCEL '^[a-z][a-z-]*$' "an accelerator"
 	args=()
 	[ -z "${ARCH-}" ] || args+=("--arch=$ARCH")
 	[ -z "${CONFIG-}" ] || args+=("--config=$CONFIG")
@@ -205,6 +220,7 @@ explain)
 kcidb)
 	shape ORIGIN '^[a-z0-9_]+$' "a KCIDB origin ([a-z0-9_]+)"
 	shape FILES_URL '^[A-Za-z][A-Za-z0-9+.-]*://[^[:space:][:cntrl:]]*$' "an absolute URL"
+	shape RUN "$RUN_RE" "$RUN_WHAT"
 	args=()
 	[ -z "${ORIGIN-}" ] || args+=("--origin=$ORIGIN")
 	[ -z "${FILES_URL-}" ] || args+=("--files-url=$FILES_URL")
@@ -214,9 +230,11 @@ kcidb)
 	;;
 repeat)
 	need RUN "make repeat RUN=results/<run-id>"
+	shape RUN "$RUN_RE" "$RUN_WHAT"
 	"$here/scripts/repeat-run.sh" "$RUN"
 	;;
 baseline)
+	shape RUN "$RUN_RE" "$RUN_WHAT"
 	py history "--baseline=${RUN:-latest}"
 	;;
 results)
@@ -239,6 +257,7 @@ lava-collect)
 		shape JOB '^[0-9]+(\.[0-9]+)?$' "a LAVA job id (a number)"
 		"$here/arch-matrix/lava.sh" collect-job "$JOB"
 	elif [ -n "${DIR-}" ]; then
+		shape DIR "$RUN_RE" "a directory (build/lava/runs/<id>)"
 		"$here/arch-matrix/lava.sh" collect "$DIR"
 	else
 		refuse "make lava-collect JOB=<id> LAVA_IDENTITY=<lavacli identity>, or DIR=build/lava/runs/<id>"
