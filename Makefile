@@ -4,20 +4,37 @@
 
 include defaults.mk
 FUZZ_SECONDS ?= 30
-BASE ?=
-NEW ?=
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-export ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT FUZZ_SECONDS KSRC LLVM \
-	LAVA_URL LAVA_DEVICE_TYPES LAVA_IDENTITY
+# Every variable a target reads is data, handed to its recipe in the
+# environment and read there by scripts/make-run.sh (which checks it and
+# builds the tool's arguments), never written into recipe text: a recipe
+# is a fixed command line. A value given on make's command line is taken
+# as typed: make expands such a value when it exports it ($(shell ...)
+# would run), so it is made a literal of its own text first.
+USER_VARS := ARCHS KERNELS CONFIGS ACCEL REQUEST REPEAT LLVM KSRC \
+	MATRIX_KERNELS MATRIX_CONFIGS REMEASURE_CONFIGS REMEASURE_ARCHES \
+	CASE ARCH CONFIG A B BASE NEW THRESHOLD ACROSS FROM TO MIN_INSN \
+	RUN ORIGIN FILES_URL CELL JOB DIR KDIR FUZZ_SECONDS CALIBRATE_REPEAT \
+	GOOD BAD BISECT_ARCH BISECT_CONFIG BISECT_OUT \
+	LAVA_URL LAVA_DEVICE_TYPES LAVA_IDENTITY LAVA_SERVER \
+	RESULTS IRQBENCH_DB CHECK_ONLY CHECK_DIR
+$(foreach v,$(USER_VARS),$(if $(filter command line,$(origin $v)),$(eval override $v := $$(value $v))))
+# make-run.sh refuses a control character (a newline) in any of them
+export IRQBENCH_MAKE_VARS := $(USER_VARS)
+# exported when set (an unset one stays unset: kbuild reads ARCH)
+export $(foreach v,$(USER_VARS),$(if $(filter undefined,$(origin $v)),,$v))
+
+# scripts/make-run.sh TARGET: the target's one command line
+RUN_TARGET = @scripts/make-run.sh $@
 
 help:
 	@echo "irqbench targets (variables below; defaults in defaults.mk):"
 	@echo "  make bench          build, boot and measure ARCHS x KERNELS x CONFIGS; prints the headline"
-	@echo "  make matrix         the same over KERNELS='$(MATRIX_KERNELS)' CONFIGS='$(MATRIX_CONFIGS)'"
+	@echo "  make matrix         the same over KERNELS='$$MATRIX_KERNELS' CONFIGS='$$MATRIX_CONFIGS'"
 	@echo "  make remeasure      every cell RESULTS.md publishes, at the current method, then its traces"
 	@echo "  make results        the store from results/, then RESULTS.md, docs/results/, plots and the dashboard"
-	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: exit 1 regression, 2 incomplete, 3 error"
+	@echo "  make compare        [BASE=<run> NEW=<run>] [ACROSS=kernel FROM=6.1 TO=7.3]: the regression gate"
 	@echo "  make history        stored runs; CASE=variant/impl/d<depth>/<state>: that case across kernel releases"
 	@echo "  make explain        A=<case> B=<case>: both in every current cell, and the instructions that differ"
 	@echo "  make annotate       CASE=variant/impl/d<depth>/<state>: one operation's instructions"
@@ -40,150 +57,108 @@ help:
 	@echo "  make module, bare-metal: irqbench.ko against KDIR, run here (root)"
 	@echo "  make deps           install what is missing from Debian's packages"
 	@echo "  make clean          remove build output (the kernel cache stays)"
-	@echo "variables: ARCHS='$(ARCHS)' (or all) KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL)"
-	@echo "  REQUEST='$(REQUEST)' REPEAT=$(REPEAT)"
+	@echo "variables: ARCHS='$$ARCHS' (or all) KERNELS='$$KERNELS' CONFIGS='$$CONFIGS' ACCEL=$$ACCEL"
+	@echo "  REQUEST='$$REQUEST' REPEAT=$$REPEAT"
 	@echo "  KSRC=<kernel tree> instead of Debian's sources; LLVM=1 for clang; IRQBENCH_DB=<file or postgresql://...>"
+	@echo "exit codes: the tools' own are 0 done, 1 a finding (compare: a regression), 2 incomplete,"
+	@echo "  3 a usage or data error (a bad variable: one line). Through make any failure exits 2,"
+	@echo "  and make's last line names the tool's code: make: *** [Makefile:<line>: compare] Error 1."
+	@echo "  scripts/irqbench.sh TARGET [VAR=value]... is make TARGET VAR=value... exiting with the tool's code."
 
 deps:
 	@arch-matrix/deps.sh
 
-# matrix.sh checks the variables, then installs what is missing (deps.sh).
-bench:
-	@IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS='$(KERNELS)' CONFIGS='$(CONFIGS)' ACCEL=$(ACCEL) REPEAT=$(REPEAT)$(if $(LLVM), LLVM=$(LLVM))" \
-		arch-matrix/matrix.sh
-
-matrix:
-	@KERNELS="$(MATRIX_KERNELS)" CONFIGS="$(MATRIX_CONFIGS)" \
-		IRQBENCH_COMMAND="make matrix ACCEL=$(ACCEL)" arch-matrix/matrix.sh
+# Each target below is scripts/make-run.sh TARGET, which reads the
+# target's variables from the environment, checks them and runs its tool.
+# matrix.sh checks the run's variables, then installs what is missing.
+bench matrix:
+	$(RUN_TARGET)
 
 # every cell RESULTS.md publishes, at the current method identity
 remeasure:
-	@$(MAKE) --no-print-directory matrix ACCEL=tcg-icount
-	@ARCHS="$(ARCHS)" KERNELS=7.3 CONFIGS="$(REMEASURE_CONFIGS)" ACCEL=tcg-icount \
-		IRQBENCH_COMMAND="make bench ARCHS='$(ARCHS)' KERNELS=7.3 CONFIGS='$(REMEASURE_CONFIGS)' ACCEL=tcg-icount" \
-		arch-matrix/matrix.sh
-	@ARCHS="$(REMEASURE_ARCHES)" KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount \
-		IRQBENCH_COMMAND="make bench ARCHS='$(REMEASURE_ARCHES)' KERNELS=7.3 CONFIGS=default ACCEL=tcg-icount" \
-		arch-matrix/matrix.sh
-	@$(MAKE) --no-print-directory annotate-results
+	$(RUN_TARGET)
 
 # one operation's executed instructions per CASE into build/annotate/, each
 # length checked against the newest tcg-icount run of the current irqbench
-annotate: deps
-	@arch-matrix/annotate-matrix.sh $(CURDIR)/build/annotate $(CASE)
+# (CASE checked, then the packages)
+annotate:
+	$(RUN_TARGET)
 
 # the first commit of KSRC between GOOD and BAD that changes CASE's count
-bisect: deps
-	@scripts/bisect.sh
+bisect:
+	$(RUN_TARGET)
 
 # the traces the pages explain figures with, into the runs they explain
 # (results/<run-id>/annotate/traces.json.gz): 7.3 default on every arch
 annotate-results:
-	@ARCHS="$(ARCHS) $(REMEASURE_ARCHES)" KERNELS=7.3 CONFIGS=default scripts/annotate-results.sh
+	$(RUN_TARGET)
 
 check: deps
-	@scripts/check.sh
+	$(RUN_TARGET)
 
 # make bisect on a synthetic three-commit history (three kernel builds:
 # too slow for make check's warm budget)
 check-bisect: deps
-	@CHECK_ONLY=bisect scripts/check.sh
+	$(RUN_TARGET)
 
 # the arches beyond x86_64 and arm64, once each on 7.3 (a kernel build per
 # arch cold: too slow for make check)
 check-arches: deps
-	@CHECK_ONLY=arches scripts/check.sh
+	$(RUN_TARGET)
 
 # the LAVA path against the direct one on one cell, to the instruction
 # (make check runs it on its default cell; this target takes CELL=, and
 # LAVA_SERVER=1 adds a local lava-server, too slow for make check)
 check-lava:
-	@scripts/check-lava.sh $(CELL)
+	$(RUN_TARGET)
 
 # The matrix as LAVA jobs (irqbench/lava/): build/lava/jobs/<cell>.<device-type>.yaml;
 # LAVA_URL is where a lab finds build/lava/ (default file://, for lava-run here)
-lava:
-	@IRQBENCH_COMMAND="make lava" arch-matrix/lava.sh jobs
-
-lava-run:
-	@[ -n "$(CELL)" ] || { echo "irqbench: make lava-run CELL=<arch>-<kernel>-<config>" >&2; exit 3; }
-	@arch-matrix/lava.sh run $(CELL)
-
-lava-submit:
-	@arch-matrix/lava.sh submit
+lava lava-run lava-submit:
+	$(RUN_TARGET)
 
 # a LAVA job's results as a run (results/<run-id>/ with run.json's lava key, stored)
 lava-collect:
-	@if [ -n "$(JOB)" ]; then arch-matrix/lava.sh collect-job $(JOB); \
-	elif [ -n "$(DIR)" ]; then arch-matrix/lava.sh collect $(DIR); \
-	else echo "irqbench: make lava-collect JOB=<id> LAVA_IDENTITY=<lavacli identity>, or DIR=build/lava/runs/<id>" >&2; exit 3; fi
+	$(RUN_TARGET)
 
-fuzz: deps
-	@src=$$(arch-matrix/fetch-source.sh 7.3) && \
-	$(MAKE) -s -C selftests/host KSELFTEST=$$src/tools/testing/selftests OUT=$(CURDIR)/build/fuzz \
-		$(CURDIR)/build/fuzz/fuzz_request && \
-	build/fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=600 \
-		build/fuzz/corpus selftests/host/corpus
+fuzz:
+	$(RUN_TARGET)
 
 # the host tooling (irqbench/), with Debian's Python and what it needs
-PY = @arch-matrix/deps.sh --host && PYTHONPATH=$(CURDIR) /usr/bin/python3 -m
+compare history explain kcidb baseline results:
+	$(RUN_TARGET)
 
-compare:
-	$(PY) irqbench.compare $(if $(THRESHOLD),--threshold $(THRESHOLD)) \
-		$(if $(ACROSS),--across $(ACROSS)) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) \
-		$(if $(MIN_INSN),--min-insn $(MIN_INSN)) $(BASE) $(NEW)
-
-calibrate: deps
-	@out=$$(mktemp -d /tmp/irqbench-calib.XXXXXX) && scripts/calibrate.sh $$out && \
-	runs=$$(ls -d $$out/2* | sort) && PYTHONPATH=$(CURDIR) /usr/bin/python3 -m irqbench.calibrate \
-		$$runs results/calibration.json
-
-history:
-	$(PY) irqbench.history $(CASE) $(if $(ARCH),--arch $(ARCH)) $(if $(CONFIG),--config $(CONFIG))
-
-explain:
-	@[ -n "$(A)" ] && [ -n "$(B)" ] || { echo "irqbench: make explain A=<case> B=<case> (variant/impl/d<depth>/<state>)" >&2; exit 3; }
-	$(PY) irqbench.report.explain $(A) $(B) $(if $(ARCH),--arch $(ARCH)) $(if $(CONFIG),--config $(CONFIG))
-
-kcidb:
-	$(PY) irqbench.kcidb $(if $(ORIGIN),--origin $(ORIGIN)) $(if $(FILES_URL),--files-url $(FILES_URL)) $(RUN)
+calibrate:
+	$(RUN_TARGET)
 
 repeat:
-	@[ -n "$(RUN)" ] || { echo "irqbench: make repeat RUN=results/<run-id>" >&2; exit 3; }
-	@scripts/repeat-run.sh $(RUN)
-
-baseline:
-	$(PY) irqbench.history --baseline $(or $(RUN),latest)
-
-results:
-	$(PY) irqbench.report
+	$(RUN_TARGET)
 
 bench-pipeline: deps
-	@scripts/bench-pipeline.sh
+	$(RUN_TARGET)
 
 # CI's make check on a fresh clone, cold then warm (about an hour)
 time-check: deps
-	@scripts/time-check.sh
+	$(RUN_TARGET)
 
 time-matrix: deps
-	@scripts/time-matrix.sh
+	$(RUN_TARGET)
 
 # one cell direct and through lava-run, warm, under hyperfine
-time-lava: deps
-	@scripts/time-lava.sh $(CELL)
+time-lava:
+	$(RUN_TARGET)
 
-# Without a configured kernel tree kbuild fails obscurely: say what to do.
+# Without a configured kernel tree kbuild fails obscurely: make-run.sh says
+# what to do
 module:
-	@[ -f "$(KDIR)/Makefile" ] || { echo "irqbench: no kernel build tree at KDIR=$(KDIR):" \
-		"install linux-headers-$$(uname -r) or set KDIR to a configured kernel's build directory" >&2; exit 3; }
-	$(MAKE) -C kmod-bench KDIR=$(KDIR)
+	$(RUN_TARGET)
 
 bare-metal: module
-	@scripts/bare-metal.sh kmod-bench/irqbench.ko
+	$(RUN_TARGET)
 
 clean:
 	rm -rf build
-	-$(MAKE) -s -C kmod-bench KDIR=$(KDIR) clean 2>/dev/null
+	-@MAKEFLAGS= $(MAKE) -s -C kmod-bench clean 2>/dev/null
 
 .PHONY: help deps bench matrix remeasure check check-bisect check-arches check-lava time-check time-matrix time-lava \
 	lava lava-run lava-submit lava-collect \

@@ -141,7 +141,7 @@ collect_cmd() {
 		[ -f "$out/$f" ] || refuse "$out is no lava.sh run directory (no $f)"
 	done
 	make_run "$out/job.yaml" "$out/job.log" "$(cat "$out/job-id")" lava-run \
-		"IRQBENCH_COMMAND=make lava-collect DIR=$out"
+		"IRQBENCH_COMMAND=make lava-collect $(printf %q "DIR=$out")"
 }
 
 # lavacli ARGS...: the user's own client and identity (never stored here)

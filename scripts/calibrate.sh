@@ -11,7 +11,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 export ACCEL=tcg REPEAT=${CALIBRATE_REPEAT:-5} SELFTEST=0 RESULTS=$out
 # ARCHS, KERNELS and CONFIGS as given, else defaults.mk's (matrix.sh reads them)
 export REQUEST=${REQUEST:-variants=all depths=1,2,4,8 states=on,off samples=31 model=v7.3,tip,v1-percpu}
+# the command run.json records: each value quoted as one shell word
+printf -v vars ' %q' "ARCHS=${ARCHS:-}" "KERNELS=${KERNELS:-}" "CONFIGS=${CONFIGS:-}" ACCEL=tcg \
+	"REPEAT=$REPEAT" "REQUEST=$REQUEST"
 for i in 1 2; do
-	IRQBENCH_COMMAND="scripts/calibrate.sh (run $i) ARCHS='${ARCHS:-}' KERNELS='${KERNELS:-}' CONFIGS='${CONFIGS:-}' ACCEL=tcg REPEAT=$REPEAT REQUEST='$REQUEST'" \
-		"$here/arch-matrix/matrix.sh"
+	IRQBENCH_COMMAND="scripts/calibrate.sh (run $i)$vars" "$here/arch-matrix/matrix.sh"
 done

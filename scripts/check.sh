@@ -146,6 +146,13 @@ if stage inputs; then
 	ktap "inputs: " "$out/inputs.ktap"
 	status "inputs" "$rc"
 	progress check inputs "$t" "bad ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KDIR"
+	# make's variables are data: hostile values through every target
+	t=$(date +%s)
+	rc=0
+	"$IRQBENCH_ROOT/scripts/test_make_vars.sh" >"$out/makevars.ktap" 2>&1 || rc=$?
+	ktap "makevars: " "$out/makevars.ktap"
+	status "makevars" "$rc"
+	progress check makevars "$t" "hostile make variables refused, none run"
 fi
 
 # Guests: the selftest (and a short sweep) in every arch x kernel.

@@ -75,7 +75,7 @@ echo "irqbench: repeating $run_id: $commit${diff:+ + $diff}, ARCHS='$archs' KERN
 	"CONFIGS='$configs' ACCEL=$accel" >&2
 
 rc=0
-IRQBENCH_RUN_DIR_FILE=$tree.landed IRQBENCH_COMMIT=${commit:0:12} IRQBENCH_COMMAND="scripts/repeat-run.sh $orig" \
+IRQBENCH_RUN_DIR_FILE=$tree.landed IRQBENCH_COMMIT=${commit:0:12} IRQBENCH_COMMAND="scripts/repeat-run.sh $(printf %q "$orig")" \
 	RESULTS=$RESULTS ARCHS=$archs KERNELS=$kernels CONFIGS=$configs ACCEL=$accel \
 	REQUEST=$request KSRC=$ksrc LLVM=$llvm \
 	"$tree/arch-matrix/matrix.sh" || rc=$?

@@ -17,8 +17,9 @@ rm -rf "$work"
 mkdir -p "$out" "$work"
 env=(RESULTS="$work/results" IRQBENCH_DB="$work/store.sqlite" ACCEL=tcg-icount
 	ARCHS="$arch" KERNELS="$kernel" CONFIGS="$config")
+# hyperfine runs each command through a shell: every word quoted
+printf -v bench '%q ' env "${env[@]}" make -s -C "$IRQBENCH_ROOT" bench
+printf -v lava_run '%q ' env "${env[@]}" make -s -C "$IRQBENCH_ROOT" lava-run "CELL=$cell"
 hyperfine --warmup 1 --runs "${PIPELINE_RUNS:-3}" --export-json "$out/hyperfine-lava.json" \
-	-n "make bench, one cell ($cell, tcg-icount): build-cell.sh and boot.sh" \
-	"env ${env[*]} make -s -C $IRQBENCH_ROOT bench" \
-	-n "make lava-run CELL=$cell: the same artefacts through Debian's lava-dispatcher" \
-	"env ${env[*]} make -s -C $IRQBENCH_ROOT lava-run CELL=$cell"
+	-n "make bench, one cell ($cell, tcg-icount): build-cell.sh and boot.sh" "$bench" \
+	-n "make lava-run CELL=$cell: the same artefacts through Debian's lava-dispatcher" "$lava_run"
