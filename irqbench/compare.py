@@ -43,6 +43,7 @@ stderr.
 import argparse
 import math
 import os
+import re
 import statistics
 import sys
 
@@ -230,7 +231,11 @@ class Runs:
         accelerators and method, else the newest earlier run that has both,
         else the newest earlier one of NEW's accelerators."""
         new = self.newest()
-        newer = sorted(r for r in self.st.left_out if r > new["run_id"])
+        # run ids begin with their UTC start (runmeta.py): a left-out run
+        # named later than NEW is newer, and the one a default compare is for
+        stamp = re.compile(r"^\d{8}T\d{6}Z")
+        newer = sorted(r for r in self.st.left_out
+                       if stamp.match(r) and stamp.match(new["run_id"]) and r > new["run_id"])
         if newer:
             # the newest run is the one a default compare is asked about
             raise Fail(2, f"the newest run {newer[-1]} was left out "
