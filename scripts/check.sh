@@ -138,22 +138,18 @@ else
 fi
 progress check distro "$t" "module against a distribution kernel's headers"
 
-# Bad input to make bench: refused up front, nothing left behind.
-if stage inputs; then
+# Bad input to make bench, and hostile make variables through every
+# target: refused up front, nothing run, nothing left behind.
+stage inputs && for spec in "inputs test_bad_input.sh bad ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KDIR" \
+	"makevars test_make_vars.sh hostile make variables refused, none run"; do
+	read -r name script what <<<"$spec"
 	t=$(date +%s)
 	rc=0
-	"$IRQBENCH_ROOT/scripts/test_bad_input.sh" >"$out/inputs.ktap" 2>&1 || rc=$?
-	ktap "inputs: " "$out/inputs.ktap"
-	status "inputs" "$rc"
-	progress check inputs "$t" "bad ARCHS, KERNELS, CONFIGS, ACCEL, REQUEST, KDIR"
-	# make's variables are data: hostile values through every target
-	t=$(date +%s)
-	rc=0
-	"$IRQBENCH_ROOT/scripts/test_make_vars.sh" >"$out/makevars.ktap" 2>&1 || rc=$?
-	ktap "makevars: " "$out/makevars.ktap"
-	status "makevars" "$rc"
-	progress check makevars "$t" "hostile make variables refused, none run"
-fi
+	"$IRQBENCH_ROOT/scripts/$script" >"$out/$name.ktap" 2>&1 || rc=$?
+	ktap "$name: " "$out/$name.ktap"
+	status "$name" "$rc"
+	progress check "$name" "$t" "$what"
+done
 
 # Guests: the selftest (and a short sweep) in every arch x kernel.
 # cell ARCH KERNEL CONFIG [ACCEL]: tcg-icount guests have one vCPU and go to

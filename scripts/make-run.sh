@@ -47,6 +47,12 @@ shape() {
 	[ -z "$v" ] || [[ $v =~ $2 ]] || refuse "$1=$(q "$v") is not $3"
 }
 
+# opt NAME [FLAG]: NAME's value onto the tool's args, as FLAG=value (or
+# alone), when it is set and not empty
+opt() {
+	[ -z "${!1-}" ] || args+=("${2:+$2=}${!1}")
+}
+
 # need NAME USAGE: NAME must be set and not empty
 need() {
 	[ -n "${!1-}" ] || refuse "$1 is needed: $2"
@@ -177,17 +183,17 @@ compare)
 	shape FROM '^[A-Za-z0-9][A-Za-z0-9_.+:-]*$' "a value of the ACROSS axis (e.g. 6.1)"
 	shape TO '^[A-Za-z0-9][A-Za-z0-9_.+:-]*$' "a value of the ACROSS axis (e.g. 7.3)"
 	args=()
-	[ -z "${THRESHOLD-}" ] || args+=("--threshold=$THRESHOLD")
-	[ -z "${ACROSS-}" ] || args+=("--across=$ACROSS")
-	[ -z "${FROM-}" ] || args+=("--from=$FROM")
-	[ -z "${TO-}" ] || args+=("--to=$TO")
-	[ -z "${MIN_INSN-}" ] || args+=("--min-insn=$MIN_INSN")
+	opt THRESHOLD --threshold
+	opt ACROSS --across
+	opt FROM --from
+	opt TO --to
+	opt MIN_INSN --min-insn
 	shape BASE "$RUN_RE" "$RUN_WHAT"
 	shape NEW "$RUN_RE" "$RUN_WHAT"
 	# compare itself finds them (or says which it does not)
 	args+=(--)
-	[ -z "${BASE-}" ] || args+=("$BASE")
-	[ -z "${NEW-}" ] || args+=("$NEW")
+	opt BASE
+	opt NEW
 	py compare "${args[@]}"
 	;;
 history)
@@ -196,12 +202,12 @@ history)
 	shape CONFIG "$CONFIG_RE" "a config"
 	shape ACCEL '^[a-z][a-z-]*$' "an accelerator"
 	args=()
-	[ -z "${ARCH-}" ] || args+=("--arch=$ARCH")
-	[ -z "${CONFIG-}" ] || args+=("--config=$CONFIG")
+	opt ARCH --arch
+	opt CONFIG --config
 	# auto (defaults.mk's) is no accelerator a record names: every one
 	[ -z "${ACCEL-}" ] || [ "$ACCEL" = auto ] || args+=("--accel=$ACCEL")
 	args+=(--)
-	[ -z "${CASE-}" ] || args+=("$CASE")
+	opt CASE
 	py history "${args[@]}"
 	;;
 explain)
@@ -213,8 +219,8 @@ explain)
 	shape ARCH "$ARCH_RE" "an arch"
 	shape CONFIG "$CONFIG_RE" "a config"
 	args=()
-	[ -z "${ARCH-}" ] || args+=("--arch=$ARCH")
-	[ -z "${CONFIG-}" ] || args+=("--config=$CONFIG")
+	opt ARCH --arch
+	opt CONFIG --config
 	py report.explain "${args[@]}" -- "$A" "$B"
 	;;
 kcidb)
@@ -222,10 +228,10 @@ kcidb)
 	shape FILES_URL '^[A-Za-z][A-Za-z0-9+.-]*://[^[:space:][:cntrl:]]*$' "an absolute URL"
 	shape RUN "$RUN_RE" "$RUN_WHAT"
 	args=()
-	[ -z "${ORIGIN-}" ] || args+=("--origin=$ORIGIN")
-	[ -z "${FILES_URL-}" ] || args+=("--files-url=$FILES_URL")
+	opt ORIGIN --origin
+	opt FILES_URL --files-url
 	args+=(--)
-	[ -z "${RUN-}" ] || args+=("$RUN")
+	opt RUN
 	py kcidb "${args[@]}"
 	;;
 repeat)

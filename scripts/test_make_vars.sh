@@ -74,6 +74,18 @@ mk() {
 		timeout 30 "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
 }
 
+# result OK-TEXT FAIL-TEXT [STDERR]: test $n's KTAP line from bad[] (empty:
+# passed), the wrong values and the last stderr as diagnostics
+result() {
+	if [ ${#bad[@]} = 0 ]; then
+		echo "ok $n $1"
+	else
+		echo "not ok $n $2: ${#bad[@]} of ${#values[@]} wrong"
+		printf '# %s\n' "${bad[@]}"
+		[ -z "${3:-}" ] || sed 's/^/# last stderr: /' "$3"
+	fi
+}
+
 echo "TAP version 13"
 echo "1..$((${#tests[@]} + 2))"
 n=0
@@ -100,13 +112,8 @@ for t in "${tests[@]}"; do
 			bad+=("$(printf %q "$v"): not one 'irqbench: error:' line: $(printf %q "${why[*]}")")
 		fi
 	done
-	if [ ${#bad[@]} = 0 ]; then
-		echo "ok $n make $target $var=<each of ${#values[@]} hostile values>: refused in one line, exit 3, no marker"
-	else
-		echo "not ok $n make $target $var=<hostile values>: ${#bad[@]} of ${#values[@]} wrong"
-		printf '# %s\n' "${bad[@]}"
-		sed 's/^/# last stderr: /' "$tmp/err"
-	fi
+	result "make $target $var=<each of ${#values[@]} hostile values>: refused in one line, exit 3, no marker" \
+		"make $target $var=<hostile values>" "$tmp/err"
 done
 
 n=$((n + 1))
@@ -121,12 +128,8 @@ for v in "${values[@]}"; do
 		bad+=("$(printf %q "$v"): exit $rc, or the value not printed as given")
 	fi
 done
-if [ ${#bad[@]} = 0 ]; then
-	echo "ok $n make help ARCHS=<value> MATRIX_KERNELS=<value> prints each value as given, no marker"
-else
-	echo "not ok $n make help prints hostile values as given: ${#bad[@]} of ${#values[@]} wrong"
-	printf '# %s\n' "${bad[@]}"
-fi
+result "make help ARCHS=<value> MATRIX_KERNELS=<value> prints each value as given, no marker" \
+	"make help prints hostile values as given"
 
 n=$((n + 1))
 rc=0
