@@ -183,15 +183,36 @@ def compiler(text):
     return f"{t} {v}".strip() if t.lower() in ("gcc", "debian clang", "clang") else (text or "?")
 
 
+def span(lo, hi):
+    return "–" if lo is None else f"×{lo:.2f}–{hi:.2f}"
+
+
+def pairs_intro(t):
+    return (f"{t['source']['mail']}: {t['source']['what']}. Two verdicts per pair. *Direction*: "
+            "is irqbench's cheaper side the thread's? A run agrees when its tick interval lies "
+            "wholly on irqbench's side of equal cost, disagrees when wholly on the other, and is "
+            "within the thread's own error when it holds both; where the thread's runs on one "
+            "machine fall on opposite sides, the thread does not resolve the direction, for "
+            "either run (the mail itself says some x86 runs showed no difference). *Magnitude*: "
+            "does irqbench's instruction ratio lie in the thread's interval, the tick intervals "
+            "of the machine's runs widened to span them all (the spread between the thread's "
+            "own runs)? One tick: " + "; ".join(f"{m['label']} {m['tick_ns']:.2f} ns"
+                                                  for m in t["machines"].values()) + ".")
+
+
 def verdict_table(cur, figs):
     rows = claims.thread_verdicts(cur, figs)
-    out = ["| claim | thread run | thread's ratio (ns) | its tick interval | irqbench's ratio "
-           "(insn, Rust cell) | verdict |", "|---|---|---:|---|---:|---|"]
+    out = ["| claim | thread run | thread's ratio | its tick interval | the thread's interval "
+           "(its runs on the machine) | irqbench's ratio (insn, Rust cell) | direction | "
+           "magnitude |", "|---|---|---:|---|---|---:|---|---|"]
     for r in rows:
         mine = f"{r['mine']:.2f} ({cell_name(r['cell'])})" if r["mine"] is not None else "–"
+        read = (f"{'–' if r['cheap'] is None else r['cheap']} vs "
+                f"{'–' if r['dear'] is None else r['dear']} {r['unit'] or '(no unit)'}")
+        ratio = f"×{r['ratio']:.2f}" if r["ratio"] is not None else "–"
         out.append(f"| {r['claim']['question']} | {r['machine']['label']}, run {r['run']}: "
-                   f"{r['cheap']} vs {r['dear']} ns | ×{r['ratio']:.2f} | ×{r['lo']:.2f}–"
-                   f"{r['hi']:.2f} | {mine} | {r['verdict']} |")
+                   f"{read} | {ratio} | {span(r['lo'], r['hi'])} | {span(*r['span'])} | {mine} | "
+                   f"{r['direction']} | {r['magnitude']} |")
     return out
 
 
@@ -250,6 +271,13 @@ def why(cur, figs):
     return out
 
 
+def reading(e):
+    """A thread difference of two readings, two ticks either way."""
+    if e["tick"] == 1:
+        return f"{e['excess_ticks']:.0f} ± 2 ns"
+    return f"{e['excess_ticks']:.0f} ± 2 ticks of {e['tick']:.2f} ns"
+
+
 def cannot_say(cur, figs):
     t = claims.thread()
     out = []
@@ -260,12 +288,15 @@ def cannot_say(cur, figs):
     out.append(f"- {i7['label']}: {i7['caveat']}.")
     ex = claims.excess_per_insn(cur, figs)
     for e in ex:
+        (elo, ehi), (blo, bhi) = e["ns_per_excess_insn"], e["ns_per_base_insn"]
         out.append(f"- {e['machine']['label']}, run {e['run']}: lock()'s interrupts-on excess "
-                   f"costs {e['ns_per_excess_insn']:.2f} ns per instruction of it "
-                   f"({e['excess_insn']:.0f} instructions, {cell_name(e['cell'])}) against "
-                   f"{e['ns_per_base_insn']:.2f} ns per instruction for the rest of lock()"
-                   + (": the flag write itself costs more than an instruction."
-                      if e['ns_per_excess_insn'] > e['ns_per_base_insn'] else "."))
+                   f"({reading(e)} in {claims.thread()['source']['ops']} operations) costs {elo:.2f}–{ehi:.2f} ns "
+                   f"per instruction of it ({f(e['excess_insn'])} instructions, "
+                   f"{cell_name(e['cell'])}) against {blo:.2f}–{bhi:.2f} ns per instruction for the "
+                   "rest of lock()"
+                   + (": the flag write itself costs more than an instruction." if elo > bhi else
+                      ": the two intervals overlap, so the thread does not show the flag write "
+                      "dearer than an instruction." if ehi >= blo else "."))
     for c in t["cycles"]:
         out.append(f"- {c['what']} ({c['source']}, <{c['url']}>).")
     out.append("- An instruction count is a path length. It says nothing of cycles, pipelines or "
@@ -311,10 +342,7 @@ def write(cur, figs, path, links):
     for arch in claims.ARCHES:
         lines += ["", f"### {arch}", ""] + lock_table(cur, figs, arch)
     lines += ["", "## The thread's pairs", "",
-              f"{claims.thread()['source']['mail']}: {claims.thread()['source']['what']}. A "
-              "pair agrees when its tick interval lies wholly on irqbench's side of equal cost, "
-              "disagrees when wholly on the other, and is within the thread's own error when it "
-              "holds both.", ""] + verdict_table(cur, figs)
+              pairs_intro(claims.thread()), ""] + verdict_table(cur, figs)
     lines += ["", "## Why", "", "From the traces of one operation (`make explain "
               "A=counted/native/d1/off B=lock_with/native/d1/off` prints them, and any other "
               "pair the same way):", ""] + why(cur, figs)
