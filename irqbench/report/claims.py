@@ -2,9 +2,10 @@
 
 One row per (arch, column): the costs of lock() entered on, off and
 off-raw, lock_with(), the token, the token plus one lock_with(), and Bart's
-scoped local_irq_save() + spin_lock(), at depth 1, for the C code the
+scoped local_irq_save() + spin_lock() and spin_lock() alone, at depth 1, for the C code the
 kernel runs (gcc, default and distro configs; clang on the Rust kernel)
-and the thread's own Rust code (rust, rust-inline). The C variant doing
+and the thread's own Rust code (rust, rust-inline), and PREEMPT_RT's
+(rt), where spinlock_t is an rt_mutex that never masks. The C variant doing
 what each Rust row calls is the Rust row's "like" column of the table."""
 import json
 import math
@@ -16,14 +17,16 @@ ARCHES = ("x86_64", "arm64")
 # (column, config, lang): what each column of a claims table measures
 COLUMNS = [("C, gcc", "default", "c"), ("C, gcc, distro", "distro", "c"),
            ("C, clang", "rust", "c"), ("Rust", "rust", "rust"),
-           ("Rust, inline helpers", "rust-inline", "rust")]
+           ("Rust, inline helpers", "rust-inline", "rust"),
+           ("C, gcc, PREEMPT_RT", "rt", "c")]
 # the quantities of a row: (name, C variant, Rust variant, state)
 QUANTITIES = [("lock_on", "counted", "rust_lock", "on"),
               ("lock_off", "counted", "rust_lock", "off"),
               ("lock_off_raw", "counted", "rust_lock", "off-raw"),
               ("lock_with", "lock_with", "rust_lock_with", "off"),
               ("token", "interrupt_only", "rust_token", "on"),
-              ("scoped", "scoped", None, "on")]
+              ("scoped", "scoped", None, "on"),
+              ("spin_only", "spin_only", None, "on")]
 
 
 def thread():

@@ -6,6 +6,7 @@ method identity); a cell without such a run is named as not re-measured,
 with no figure."""
 from ..safe_paths import write_atomic
 from . import claims, explain
+from ..tables import version_key
 from .data import cell_name, md, md_code
 
 
@@ -99,18 +100,28 @@ def answer_scoped(cur, figs):
     return (f"**Is a new counter needed (Bart's question)? On cost, {head}:** "
             + cap("; ".join(parts)) + ". What the counter buys is whether releasing locks hand over "
             "hand turns interrupts back on under a held lock (depth 2, entered on): "
-            + hoh_leaks(cur) + ".")
+            + hoh_leaks(cur) + "." + (f" {cap(never_masks(cur, figs))}." if never_masks(cur, figs)
+                                      else ""))
+
+
+# the lock types that mask interrupts when taken with irqsave or the
+# counted API: the hand-over-hand hazard is only theirs. PREEMPT_RT's
+# spinlock_t is an rt_mutex (the records' lock_type) and never masks.
+MASKING = ("spinlock_t", "raw_spinlock_t")
+NEVER_MASKS = "this lock never masks on this kernel (PREEMPT_RT spinlock_t)"
 
 
 def hoh_leaks(cur):
-    """Per hand-over-hand variant and lock type, in how many cells its
-    verified operations left interrupts on under a held lock: never,
-    always, or in some of them."""
+    """Per hand-over-hand variant and masking lock type, in how many cells
+    its verified operations left interrupts on under a held lock: never,
+    always, or in some of them. A lock that never masks (rt_mutex) is
+    left to never_masks(): what it reports is RT's semantics, not the
+    hazard."""
     parts = []
     for variant in cur.hoh_variants():
         by_type = {}
         for r in (cur.find(k, variant, "native", 2, "on") for k in cur.keys()):
-            if r:
+            if r and r["lock_type"] in MASKING:
                 by_type.setdefault(r["lock_type"], []).append(r)
         for lock_type, seen in by_type.items():
             never = sum(1 for r in seen if not r["irq_leaks"])
@@ -121,7 +132,26 @@ def hoh_leaks(cur):
                     f"never in {never}, in every operation in {always}, in some in {n - never - always} "
                     f"of {n} cells")
             parts.append(f"{variant} on {lock_type} {said}")
-    return "; ".join(parts) or "no hand-over-hand variant was measured"
+    return "; ".join(parts) or "no hand-over-hand variant on a masking lock was measured"
+
+
+def never_masks(cur, figs):
+    """The one statement of the cells whose spinlock_t is an rt_mutex:
+    it never masks, so even plain irqsave at depth 1 reports every
+    verified operation with interrupts on; None without such a cell."""
+    keys = [k for k in cur.keys()
+            if any(r["lock_type"] == "rt_mutex" for r in cur.records(k).values())]
+    if not keys:
+        return None
+    # the newest x86_64 rt cell where there is one
+    key = max(keys, key=lambda k: (k[0] == "x86_64", k[2] == "rt", version_key(k[1])))
+    r = cur.find(key, "irqsave", "native", 1, "on")
+    shown = (f"; even plain irqsave at depth 1 reports {f(figs.rec(cur, key, r, 'irq_leaks'))} of "
+             f"{r['verify_ops']} verified operations with interrupts on ({cell_name(key)}, "
+             "entered on)" if r and r["lock_type"] == "rt_mutex" else "")
+    return (f"under PREEMPT_RT spinlock_t is an rt_mutex: {NEVER_MASKS}, in {len(keys)} cells "
+            f"({', '.join(cell_name(k) for k in keys)}){shown}. That is RT's semantics, not the "
+            "hand-over-hand hazard, and is counted apart from it")
 
 
 def leaks(cur, key, variant):
@@ -134,7 +164,20 @@ def leaks(cur, key, variant):
     return r["irq_leaks"] == r["verify_ops"] if r["irq_leaks"] else False
 
 
-def answer_rt(cur):
+def rt_cost(cur, figs):
+    """What lock() costs on PREEMPT_RT against spin_lock() alone, per
+    arch, from the rt rows of the claims tables."""
+    parts = []
+    for arch in claims.ARCHES:
+        r = next((x for x in claims.table(cur, figs, arch) if x["cell"][2] == "rt"), None)
+        if r and r["lock_on"] is not None and r["spin_only"] is not None:
+            same = "the same as" if r["lock_on"] == r["spin_only"] else "against"
+            parts.append(f"{f(r['lock_on'])} instructions on {arch}, {same} spin_lock() alone "
+                         f"({f(r['spin_only'])}, {cell_name(r['cell'])})")
+    return ("On RT lock() entered on costs " + "; ".join(parts) + ".") if parts else ""
+
+
+def answer_rt(cur, figs):
     for key in cur.keys():
         if key[2] != "rt+debug":
             continue
@@ -154,7 +197,8 @@ def answer_rt(cur):
         return ("**PREEMPT_RT: lock_with() under local_interrupt_disable() is a bug there.** "
                 "spinlock_t is a sleeping rt_mutex, and taking it with interrupts masked is what "
                 "the kernel reported when the selftest took that path once on purpose "
-                f"({cell_name(key)}, run {c['run_id']}): `{first}`." + tail)
+                f"({cell_name(key)}, run {c['run_id']}): `{first}`." + tail
+                + (" " + rt_cost(cur, figs) if rt_cost(cur, figs) else ""))
     return ("**PREEMPT_RT: lock_with() under local_interrupt_disable() is a bug there** "
             "(spinlock_t is a sleeping rt_mutex). No rt+debug cell of the current irqbench holds "
             "the kernel's report yet: `make bench KERNELS=7.3 CONFIGS=rt+debug` records it.")
@@ -165,14 +209,14 @@ def lock_table(cur, figs, arch):
     if not tab:
         return [f"No {arch} cell of the current irqbench has these cases."]
     out = ["| code | lock() on | lock() off | lock() off-raw | lock_with() | token | token + "
-           "lock_with() | scoped | break-even locks/token | cell (kernel, config, preemption, "
-           "compiler) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "lock_with() | scoped | spin_lock() alone | break-even locks/token | cell (kernel, "
+           "config, preemption, compiler) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in tab:
         p = cur.provenance(r["cell"])
         be = str(r["break_even"]) if r["break_even"] is not None else "–"
         out.append(f"| {r['column']} | {f(r['lock_on'])} | {f(r['lock_off'])} | "
                    f"{f(r['lock_off_raw'])} | {f(r['lock_with'])} | {f(r['token'])} | "
-                   f"{f(r['token_lock_with'])} | {f(r['scoped'])} | {be} | {md(p['kernel'])}, "
+                   f"{f(r['token_lock_with'])} | {f(r['scoped'])} | {f(r['spin_only'])} | {be} | {md(p['kernel'])}, "
                    f"{p['config']}, {md(p['preemption'])}, {md(compiler(p['compiler']))} |")
     return out
 
@@ -316,7 +360,7 @@ def runs_table(cur):
 
 
 def write(cur, figs, path, links):
-    answers = [answer_rt(cur), answer_lock_with(cur, figs), answer_token(cur, figs),
+    answers = [answer_rt(cur, figs), answer_lock_with(cur, figs), answer_token(cur, figs),
                answer_scoped(cur, figs)]
     lines = [
         "# irqbench: findings",
@@ -338,7 +382,8 @@ def write(cur, figs, path, links):
               "local_interrupt_disable(), *off-raw* under local_irq_save() (a hard-irq "
               "handler). Break-even: the fewest locks k one token must cover for token + k "
               "lock_with() to cost less than k lock() entered on. The C, clang column is the C code of the Rust "
-              "kernel."]
+              "kernel. Under PREEMPT_RT spinlock_t is an rt_mutex: there lock() is set against "
+              "spin_lock() alone (lock_with() and entered off were not measured there)."]
     for arch in claims.ARCHES:
         lines += ["", f"### {arch}", ""] + lock_table(cur, figs, arch)
     lines += ["", "## The thread's pairs", "",

@@ -15,7 +15,7 @@ from ..safe_paths import write_atomic
 from ..tables import arch_order, version_key
 from . import claims, plots
 from .data import cell_name, md, md_code
-from .findings import hoh_leaks
+from .findings import MASKING, hoh_leaks, never_masks
 
 def out_dir():
     return os.environ.get("IRQBENCH_PAGES_OUT") or tree("docs", "results")
@@ -172,15 +172,18 @@ def hazards_page(cur, figs):
     lines = ["Released hand over hand (outer lock first), depth 2 and entered with interrupts "
              "on: how many of the verified operations found interrupts on under a still-held "
              "lock (irq_leaks of verify_ops), per cell. Over the cells: "
-             + hoh_leaks(cur) + ". spinlock_t under PREEMPT_RT is an rt_mutex and leaves "
-             "interrupts as they are.", ""]
+             + hoh_leaks(cur) + "." + (f" {never_masks(cur, figs)[:1].upper()}"
+                                       f"{never_masks(cur, figs)[1:]}: its cells are marked "
+                                       "*never masks* below." if never_masks(cur, figs) else ""),
+             ""]
     hoh = cur.hoh_variants()
     lines += ["| cell | " + " | ".join(hoh) + " | mask |", "|---|" + "---|" * (len(hoh) + 1)]
     for k in cur.keys():
         vals = []
         for v in hoh:
             r = cur.find(k, v, "native", 2, "on")
-            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({md(r['lock_type'])})"
+            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({md(r['lock_type'])}"
+                        + ("" if r["lock_type"] in MASKING else ", *never masks*") + ")"
                         if r else "–")
         any_rec = next(iter(cur.records(k).values()), {})
         lines.append(f"| {cell_name(k)} | " + " | ".join(vals) + f" | {md(any_rec.get('irq_mask', '?'))} |")
