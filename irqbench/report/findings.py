@@ -6,15 +6,19 @@ method identity); a cell without such a run is named as not re-measured,
 with no figure."""
 from ..safe_paths import write_atomic
 from . import claims, explain
-from ..tables import version_key
+from ..tables import ARCHES, version_key
 from .data import cell_name, md, md_code
 
 
 
 def f(v, nd=0):
+    """A figure: a whole number as one (data.exact() made every count that
+    is one to within its granularity an int), anything else to 2 places."""
     if v is None:
         return "–"
-    return f"{v:.{nd}f}" if nd else (f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}")
+    if nd:
+        return f"{v:.{nd}f}"
+    return f"{v:.0f}" if v == round(v) else f"{v:.2f}"
 
 
 def cap(s):
@@ -359,16 +363,29 @@ def runs_table(cur):
     return out
 
 
+def intro(cur, figs):
+    """What a figure is, once: the unit, its granularity, how it is printed."""
+    g = figs.grains()
+    coarsest = ", ".join(f"{a} {g[a]:.2g}" for a in ARCHES if a in g)
+    grain = (" Under tcg-icount a count is exact up to the guest clock's tick per batch: a figure "
+             "is the difference of two timed batches, each read to a tick (arch-matrix/arches.tsv "
+             "tick_insn), over the record's batch of operations, so it is exact to two ticks over "
+             f"batch_ops; for the figures of this page and its pages at most {coarsest} "
+             "instructions. A figure that lies within that of a whole number is printed as the "
+             "whole number (118.992 at 2/256 is 119)." if g else "")
+    return (f"Every figure is a count of guest instructions per operation (QEMU `-icount`, exact "
+            f"and repeatable), measured by irqbench `{cur.method}` on the cells listed under *The "
+            "runs*; a page element with no such run says so. Lower is cheaper; a count is a path "
+            "length, not a time (see *What a count cannot say*)." + grain)
+
+
 def write(cur, figs, path, links):
     answers = [answer_rt(cur, figs), answer_lock_with(cur, figs), answer_token(cur, figs),
                answer_scoped(cur, figs)]
     lines = [
         "# irqbench: findings",
         "",
-        f"Every figure is a count of guest instructions per operation (QEMU `-icount`, exact "
-        f"and repeatable), measured by irqbench `{cur.method}` on the cells listed under *The "
-        "runs*; a page element with no such run says so. Lower is cheaper; a count is a path "
-        "length, not a time (see *What a count cannot say*).",
+        None,  # the figures' granularity: said once every figure is made
         "",
         "## Answers",
         "",
@@ -397,6 +414,7 @@ def write(cur, figs, path, links):
         lines += ["", f"Not re-measured by this irqbench ({len(cur.stale)} cells, kept as "
                   "history, no figures here): " + ", ".join(cell_name(k) for k in cur.stale) + "."]
     lines += ["", "## The runs", ""] + runs_table(cur)
+    lines[lines.index(None)] = intro(cur, figs)
     text = "\n".join(lines) + "\n"
     write_atomic(path, text)
     return text

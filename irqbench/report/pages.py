@@ -24,7 +24,7 @@ STATES = ("on", "off", "off-raw")
 
 
 def f(v):
-    return "–" if v is None else (f"{v:.0f}" if abs(v - round(v)) < 0.0005 else f"{v:.3f}")
+    return "–" if v is None else (f"{v:.0f}" if v == round(v) else f"{v:.3f}")
 
 
 def write(name, title, lines):
