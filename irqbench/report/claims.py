@@ -59,14 +59,17 @@ def row(cur, figs, arch, column, config, lang):
         out["token_lock_with"] = out["token"] + out["lock_with"]
     else:
         out["token_lock_with"] = None
-    # the fewest locks k one token must cover for token + k lock_with() to
-    # cost less than k lock() entered on: k > token / (lock on - lock_with)
-    if None not in (out["token"], out["lock_on"], out["lock_with"]) and \
-            out["lock_on"] > out["lock_with"]:
-        out["break_even"] = math.floor(out["token"] / (out["lock_on"] - out["lock_with"])) + 1
-    else:
-        out["break_even"] = None
+    out["break_even"] = break_even(out["token"], out["lock_on"], out["lock_with"])
     return out
+
+
+def break_even(token, lock_on, lock_with):
+    """The fewest locks k one token must cover for token + k lock_with() to
+    cost less than k lock() entered on: k > token / (lock on - lock_with);
+    None where lock_with() is no cheaper or a figure is missing."""
+    if None in (token, lock_on, lock_with) or lock_on <= lock_with:
+        return None
+    return math.floor(token / (lock_on - lock_with)) + 1
 
 
 def table(cur, figs, arch):

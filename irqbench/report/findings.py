@@ -56,8 +56,37 @@ def answer_lock_with(cur, figs):
     rows = [r for r in rows if r and r["lock_off"] is not None and r["lock_with"] is not None]
     yes = [r["lock_with"] < r["lock_off"] for r in rows]
     head = "Yes" if yes and all(yes) else "No" if yes and not any(yes) else "Not everywhere"
+    five = every_arch(cur, figs)
     return (f"**Is lock_with() cheaper than lock() when interrupts are already off? {head}.** "
-            + cap("; ".join(parts)) + ". *Why* below says which instructions the difference is.")
+            + cap("; ".join(parts)) + "." + (f" {five}." if five else "")
+            + " *Why* below says which instructions the difference is.")
+
+
+def every_arch(cur, figs):
+    """lock_with() against lock() entered off on every arch's default cell
+    of the newest series (the module's C), or None without one."""
+    newest = claims.newest_series(cur)
+    parts, fewer = [], []
+    for key in sorted((k for k in cur.keys("tcg-icount") if k[1] == newest and k[2] == "default"),
+                      key=lambda k: list(ARCHES).index(k[0]) if k[0] in ARCHES else len(ARCHES)):
+        lw = cur.find(key, "lock_with", "native", 1, "off")
+        off = cur.find(key, "counted", "native", 1, "off")
+        if not lw or not off:
+            parts.append(f"{key[0]} not measured")
+            continue
+        a, b = figs.rec(cur, key, lw), figs.rec(cur, key, off)
+        parts.append(f"{key[0]} {f(a)} against {f(b)} ({pct(b, a)} fewer)")
+        fewer.append(a < b)
+    if not fewer:
+        return None
+    head = ("cheaper on every one" if all(fewer) else "dearer on every one" if not any(fewer)
+            else "cheaper on some only")
+    return (f"On the {len(parts)} arches measured ({newest} default, C), lock_with() is {head}: "
+            + ", ".join(parts))
+
+
+def locks(k):
+    return f"{k} lock{'s' if k > 1 else ''} per token"
 
 
 def answer_token(cur, figs):
@@ -66,15 +95,67 @@ def answer_token(cur, figs):
         c = c_lw(claims.table(cur, figs, arch))
         if not c or c["break_even"] is None:
             continue
-        parts.append(f"on {arch} taking the token (entered on) costs {f(c['token'])}, so token + "
-                     f"one lock_with() is {f(c['token_lock_with'])} against lock() entered on "
-                     f"{f(c['lock_on'])}: it pays off from **{c['break_even']} "
-                     f"lock{'s' if c['break_even'] > 1 else ''} per token**")
+        s = (f"on {arch} taking the token (entered on) costs {f(c['token'])}, so token + "
+             f"one lock_with() is {f(c['token_lock_with'])} against lock() entered on "
+             f"{f(c['lock_on'])}: it pays off from **{locks(c['break_even'])}**")
+        key = c["cell"]
+        kb = [cur.find(key, v, "native-builtin", 1, st) for v, st in
+              (("interrupt_only", "on"), ("counted", "on"), ("lock_with", "off"))]
+        if all(kb):
+            tok, on, lw = (figs.rec(cur, key, r) for r in kb)
+            be = claims.break_even(tok, on, lw)
+            s += (f"; as kernel code pays it (the same loops built into vmlinux, native-builtin) "
+                  f"the token costs {f(tok)} against the module's {f(c['token'])}, lock() entered "
+                  f"on {f(on)} and lock_with() {f(lw)}, so it pays off from "
+                  + (f"**{locks(be)}**" if be else "no number of locks")
+                  + (", as in the module" if be == c["break_even"] else ""))
+        parts.append(s)
     if not parts:
         return None
     return ("**What does the token cost?** " + cap("; ".join(parts)) + ". lock_with() wins where one "
             "proof of disabled interrupts covers that many locks, or where interrupts are off "
             "anyway (an interrupt handler: the off-raw column).")
+
+
+def answer_series(cur, figs):
+    """Did the newest series' counted interrupt disabling make the
+    primitives that were there before dearer? The preempt-full cells (the
+    one config whose preemption model both series share), the older series
+    against the newest, every case both ran natively, every arch."""
+    newest = claims.newest_series(cur)
+    parts, series = [], set()
+    for arch in ARCHES:
+        new = (arch, newest, "preempt-full", "tcg-icount")
+        olds = sorted((k for k in cur.cells if k[0] == arch and k[2] == "preempt-full"
+                       and k[3] == "tcg-icount" and k != new), key=lambda k: version_key(k[1]))
+        if new not in cur.cells or not olds:
+            continue
+        old = olds[-1]
+        series.add(old[1])
+        a, b = cur.records(old), cur.records(new)
+        common = [k for k in a if k in b and k[1] == "native"]
+        if not common:
+            continue
+        moved, shown = [], []
+        for k in sorted(common, key=lambda k: (k[2], cur.table(old).index(k[0]), k[3])):
+            x, y = figs.rec(cur, old, a[k]), figs.rec(cur, new, b[k])
+            if x != y:
+                moved.append(f"{k[0]} d{k[2]} {k[3]} {f(x)} → {f(y)} ({y - x:+.0f})")
+            elif k[2] == 1 and k[3] == "on" and k[0] in ("preempt_only", "irqsave", "spin_only",
+                                                          "irq", "scoped"):
+                shown.append(f"{k[0]} {f(x)} = {f(y)}")
+        said = (f"on {arch} all {len(common)} cases both ran cost the same"
+                if not moved else
+                f"on {arch} {len(common) - len(moved)} of {len(common)} cases cost the same, "
+                f"{len(moved)} moved: " + ", ".join(moved))
+        parts.append(said + (f" (depth 1, entered on: {', '.join(shown)})" if shown else ""))
+    if not parts:
+        return None
+    head = ("No" if all(" moved:" not in p for p in parts) else "In some cases")
+    return (f"**Did {newest}'s counted interrupt disabling make the existing primitives dearer? "
+            f"{head}.** Preempt-full cells, {' and '.join(sorted(series, key=version_key))} against {newest} (the one config whose "
+            "preemption model the two series share), every case both ran natively: "
+            + "; ".join(parts) + ".")
 
 
 def answer_scoped(cur, figs):
@@ -380,8 +461,8 @@ def intro(cur, figs):
 
 
 def write(cur, figs, path, links):
-    answers = [answer_rt(cur, figs), answer_lock_with(cur, figs), answer_token(cur, figs),
-               answer_scoped(cur, figs)]
+    answers = [answer_lock_with(cur, figs), answer_token(cur, figs), answer_series(cur, figs),
+               answer_rt(cur, figs), answer_scoped(cur, figs)]
     lines = [
         "# irqbench: findings",
         "",
