@@ -454,10 +454,10 @@ def intro(cur, figs):
              f"batch_ops; for the figures of this page and its pages at most {coarsest} "
              "instructions. A figure that lies within that of a whole number is printed as the "
              "whole number (118.992 at 2/256 is 119)." if g else "")
-    return (f"Every figure is a count of guest instructions per operation (QEMU `-icount`, exact "
-            f"and repeatable), measured by irqbench `{cur.method}` on the cells listed under *The "
-            "runs*; a page element with no such run says so. Lower is cheaper; a count is a path "
-            "length, not a time (see *What a count cannot say*)." + grain)
+    return ("Every figure is a count of guest instructions per operation (QEMU `-icount`, exact "
+            "and repeatable), measured on the cells listed under *The runs*; a page element with "
+            "no such run says so. Lower is cheaper; a count is a path length, not a time (see "
+            "*What a count cannot say*)." + grain)
 
 
 def write(cur, figs, path, links):
@@ -467,6 +467,12 @@ def write(cur, figs, path, links):
         "# irqbench: findings",
         "",
         None,  # the figures' granularity: said once every figure is made
+        "",
+        f"Every cell here was measured at irqbench method identity `{cur.method}` "
+        "([what that is](docs/method.md#method-identity); "
+        + (f"{len(cur.stale)} cells measured only at other identities are history, listed in "
+           "[docs/results/stale.md](docs/results/stale.md))." if cur.stale else
+           "no cell of another identity is held)."),
         "",
         "## Answers",
         "",
@@ -491,9 +497,6 @@ def write(cur, figs, path, links):
               "pair the same way):", ""] + why(cur, figs)
     lines += ["", "## What a count cannot say", ""] + cannot_say(cur, figs)
     lines += ["", "## More", ""] + links
-    if cur.stale:
-        lines += ["", f"Not re-measured by this irqbench ({len(cur.stale)} cells, kept as "
-                  "history, no figures here): " + ", ".join(cell_name(k) for k in cur.stale) + "."]
     lines += ["", "## The runs", ""] + runs_table(cur)
     lines[lines.index(None)] = intro(cur, figs)
     text = "\n".join(lines) + "\n"
