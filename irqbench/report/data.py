@@ -57,6 +57,19 @@ def committed():
     return {os.path.basename(os.path.dirname(p)) for p in out.decode().split("\0") if p} & published()
 
 
+def tracked_results():
+    """The files under results/ that git tracks, as absolute paths; None
+    when it is no git work tree (a tarball: every file there counts)."""
+    try:
+        out = subprocess.run(["git", "-C", paths.RESULTS, "ls-files", "-z", "--full-name", "."],
+                             capture_output=True, check=True, timeout=60).stdout
+        top = subprocess.run(["git", "-C", paths.RESULTS, "rev-parse", "--show-toplevel"],
+                             capture_output=True, check=True, timeout=60).stdout.decode().strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {os.path.realpath(os.path.join(top, p)) for p in out.decode().split("\0") if p}
+
+
 def cell_key(c):
     return (c["arch"], c.get("kernel_series") or series(c.get("kernel_release") or "?"),
             c["config"], c["accel"])
