@@ -33,10 +33,11 @@ def release_key(release):
     return tuple(int(x) for x in re.findall(r"\d+", release.split("-")[0]))
 
 
-def case_history(st, case, arch=None, config=None, accel=None):
+def case_history(st, case, arch=None, config=None, accel=None, runs=None):
     """{(arch, config, accel): [row]}, rows by release: release, p50 (the
     median over boots and runs of that release and method), unit, runs,
-    method, newest date. One query over records, cells and runs."""
+    method, newest date. One query over records, cells and runs. RUNS, where
+    given: the run ids it may count (the generated pages' runs)."""
     v, impl, d, s = case
     cond, args = ["r.variant = ?", "r.impl = ?", "r.depth = ?", "r.irq_state = ?"], [v, impl, d, s]
     for col, val in (("arch", arch), ("config", config), ("accel", accel)):
@@ -51,6 +52,8 @@ def case_history(st, case, arch=None, config=None, accel=None):
         + " ORDER BY u.date, r.rec_id", tuple(args)))
     groups = {}
     for r in rows:
+        if runs is not None and r["run_id"] not in runs:
+            continue
         g = groups.setdefault((r["arch"], r["config"], r["accel"]), {})
         g.setdefault((r["kernel"], r["method"]), []).append(r)
     out = {}

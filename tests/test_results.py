@@ -159,6 +159,12 @@ def make_results(root, **extra):
     return p, site
 
 
+def check_site(root, site):
+    """report --check of the RESULTS.md and pages make_results wrote."""
+    return tool(root, "report", "--check", IRQBENCH_RESULTS_MD=os.path.join(site, "RESULTS.md"),
+                IRQBENCH_PAGES_OUT=os.path.join(site, "pages"))
+
+
 def read(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
@@ -198,17 +204,27 @@ def results_checks(exact, noisy, top):
     p2, site = make_results(root)
     check(p.returncode == 0 and p2.returncode == 0 and read(os.path.join(site, "RESULTS.md")) == md,
           "a newer run of the current irqbench in the store but not under results/ is not published")
-    p = tool(root, "report", "--check", IRQBENCH_RESULTS_MD=os.path.join(site, "RESULTS.md"))
+    p = check_site(root, site)
     check(p.returncode == 0, f"make results --check passes on the page the current runs give ({p.stderr.strip()})")
-    # planted: a figure typed in by hand, and a page that published the stale run
+    # planted: a figure typed into a page RESULTS.md links, then into
+    # RESULTS.md, and a page that published the stale run
+    hazards = os.path.join(site, "pages", "hazards.md")
+    page = read(hazards)
+    with open(hazards, "w", encoding="utf-8") as f:
+        f.write(page.replace("/", "0/", 1))
+    p = check_site(root, site)
+    check(p.returncode == 1 and "first line only in docs/results/hazards.md" in p.stderr,
+          "a figure typed into a page RESULTS.md links fails the check and is named")
+    with open(hazards, "w", encoding="utf-8") as f:
+        f.write(page)
     typed = md.replace("| 28 |", "| 27 |", 1) if "| 28 |" in md else md.replace(" 14 ", " 13 ", 1)
     with open(os.path.join(site, "RESULTS.md"), "w", encoding="utf-8") as f:
         f.write(typed)
-    p = tool(root, "report", "--check", IRQBENCH_RESULTS_MD=os.path.join(site, "RESULTS.md"))
+    p = check_site(root, site)
     check(typed != md and p.returncode == 1 and "first line only in RESULTS.md" in p.stderr,
           "a figure typed into RESULTS.md fails the check and is named")
     p, stale_site = make_results(root, IRQBENCH_METHOD="older-method")
-    p = tool(root, "report", "--check", IRQBENCH_RESULTS_MD=os.path.join(stale_site, "RESULTS.md"))
+    p = check_site(root, stale_site)
     check(p.returncode == 1 and "differs" in p.stderr,
           f"a page publishing the stale run fails the check ({p.stderr.strip()[:100]})")
     p, site = make_results(root)

@@ -12,7 +12,7 @@ import subprocess
 
 from .. import case, identity, paths, runfiles, store
 from ..safe_paths import write_atomic
-from ..tables import arch_order, series, version_key
+from ..tables import ARCHES, arch_order, series, version_key
 from ..variants import Table
 
 ACCEL_ORDER = ["tcg-icount", "kvm", "bare-metal", "tcg"]
@@ -55,6 +55,19 @@ def committed():
     except (OSError, subprocess.SubprocessError):
         return published()
     return {os.path.basename(os.path.dirname(p)) for p in out.decode().split("\0") if p} & published()
+
+
+def tracked_results():
+    """The files under results/ that git tracks, as absolute paths; None
+    when it is no git work tree (a tarball: every file there counts)."""
+    try:
+        out = subprocess.run(["git", "-C", paths.RESULTS, "ls-files", "-z", "--full-name", "."],
+                             capture_output=True, check=True, timeout=60).stdout
+        top = subprocess.run(["git", "-C", paths.RESULTS, "rev-parse", "--show-toplevel"],
+                             capture_output=True, check=True, timeout=60).stdout.decode().strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {os.path.realpath(os.path.join(top, p)) for p in out.decode().split("\0") if p}
 
 
 def cell_key(c):
@@ -148,18 +161,58 @@ def preemption(cell):
     return (cell.get("meta") or {}).get("preemption", "unrecorded")
 
 
+# the store keeps a figure to 0.001: half of that is its rounding
+STORED = 0.0005
+
+
+def granularity(rec):
+    """How exact a record's figure is, in its unit: under tcg-icount an
+    instruction count is the difference of two timed batches, each read to
+    a tick of the guest clock (arches.tsv's tick_insn), over the record's
+    batch_ops: exact to two ticks per batch (checks.py's tolerance; x86_64
+    118.992 at 256 operations is 119). None for a figure of another unit
+    (ns: its interval is the record's ci95)."""
+    row = ARCHES.get(rec.get("arch"))
+    if rec.get("unit") != "insn" or not row or not rec.get("batch_ops"):
+        return None
+    return 2 * int(row["tick_insn"]) / rec["batch_ops"]
+
+
+def exact(rec, field="p50"):
+    """REC's FIELD as the page prints it: an instruction count that lies
+    within its granularity (and the store's rounding) of a whole number is
+    that whole number (12.999 at 2/512 is 13); anything else as stored."""
+    v = rec[field]
+    g = granularity(rec) if field == "p50" else None
+    if g is not None and v is not None and abs(v - round(v)) <= g + STORED:
+        return int(round(v))
+    return v
+
+
 class Figures:
     """Every figure a page prints, with the records it came from: a page's
-    numbers are checked against these (no typed figures)."""
+    numbers are checked against these (no typed figures). A figure is the
+    record's value as exact() gives it; the record's own value and its
+    granularity are kept beside it."""
 
     def __init__(self):
         self.used = []
 
     def rec(self, cur, key, rec, field="p50"):
-        self.used.append({"cell": cell_name(key), "run": cur.cells[key]["run_id"],
+        shown = exact(rec, field)
+        self.used.append({"cell": cell_name(key), "arch": key[0], "run": cur.cells[key]["run_id"],
                           "case": case.name(rec),
-                          "field": field, "value": rec[field]})
-        return rec[field]
+                          "field": field, "value": rec[field], "shown": shown,
+                          "granularity": granularity(rec) if field == "p50" else None})
+        return shown
+
+    def grains(self):
+        """{arch: the coarsest granularity of its figures printed so far}."""
+        out = {}
+        for u in self.used:
+            if u["granularity"] is not None:
+                out[u["arch"]] = max(out.get(u["arch"], 0), u["granularity"])
+        return out
 
     def dump(self, path):
         write_atomic(path, json.dumps(self.used, indent=0, sort_keys=True))

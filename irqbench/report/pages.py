@@ -1,4 +1,5 @@
-"""The generated pages beside RESULTS.md (docs/results/, build output): every
+"""The generated pages beside RESULTS.md (docs/results/, committed and held
+to the runs by report --check like RESULTS.md): every
 current cell's tables, the arches side by side, the kernels side by side,
 the hazards, history across releases, the cells not re-measured, and the
 pipeline's own timings. Figures of records only come from the current
@@ -15,7 +16,7 @@ from ..safe_paths import write_atomic
 from ..tables import arch_order, version_key
 from . import claims, plots
 from .data import cell_name, md, md_code
-from .findings import hoh_leaks
+from .findings import MASKING, hoh_leaks, never_masks
 
 def out_dir():
     return os.environ.get("IRQBENCH_PAGES_OUT") or tree("docs", "results")
@@ -24,7 +25,14 @@ STATES = ("on", "off", "off-raw")
 
 
 def f(v):
-    return "–" if v is None else (f"{v:.0f}" if abs(v - round(v)) < 0.0005 else f"{v:.3f}")
+    return "–" if v is None else (f"{v:.0f}" if v == round(v) else f"{v:.3f}")
+
+
+def plot_paths(names):
+    """Where make results drew plots NAMES, as text, not links: plots/out/
+    is build output that git does not keep (a link there is dead in a
+    clone; tests/test_links.py holds every link to a tracked file)."""
+    return ", ".join(f"`plots/out/{n}.svg`" for n in names) + " (drawn by `make results`)"
 
 
 def write(name, title, lines):
@@ -63,10 +71,9 @@ def cells_page(cur, figs):
                   f"{md(p['preemption'])}, {md(p['compiler'])}, {p['accel']}; {md_code(p['command'])}.",
                   ""]
         lines += cell_table(cur, figs, key) + [""]
-        for state in STATES:
-            name = plots.depth_plot(cur, figs, key, state)
-            if name:
-                lines.append(f"![{cell_name(key)} entered {state}](../../plots/out/{name}.svg)")
+        drawn = [plots.depth_plot(cur, figs, key, state) for state in STATES]
+        if any(drawn):
+            lines.append("Cost against depth: " + plot_paths(n for n in drawn if n) + ".")
         lines.append("")
     return write("cells.md", "Every cell", lines)
 
@@ -136,7 +143,7 @@ def arches_page(cur, figs):
                               f"classes-{newest}-default",
                               f"instruction classes, depth 1, {newest} default")
     if name:
-        lines += ["", f"![classes](../../plots/out/{name}.svg)"]
+        lines += ["", "Instruction classes of these cases per arch: " + plot_paths([name]) + "."]
     return write("arches.md", "The arches side by side", lines)
 
 
@@ -172,15 +179,18 @@ def hazards_page(cur, figs):
     lines = ["Released hand over hand (outer lock first), depth 2 and entered with interrupts "
              "on: how many of the verified operations found interrupts on under a still-held "
              "lock (irq_leaks of verify_ops), per cell. Over the cells: "
-             + hoh_leaks(cur) + ". spinlock_t under PREEMPT_RT is an rt_mutex and leaves "
-             "interrupts as they are.", ""]
+             + hoh_leaks(cur) + "." + (f" {never_masks(cur, figs)[:1].upper()}"
+                                       f"{never_masks(cur, figs)[1:]}: its cells are marked "
+                                       "*never masks* below." if never_masks(cur, figs) else ""),
+             ""]
     hoh = cur.hoh_variants()
     lines += ["| cell | " + " | ".join(hoh) + " | mask |", "|---|" + "---|" * (len(hoh) + 1)]
     for k in cur.keys():
         vals = []
         for v in hoh:
             r = cur.find(k, v, "native", 2, "on")
-            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({md(r['lock_type'])})"
+            vals.append(f"{figs.rec(cur, k, r, 'irq_leaks')}/{r['verify_ops']} ({md(r['lock_type'])}"
+                        + ("" if r["lock_type"] in MASKING else ", *never masks*") + ")"
                         if r else "–")
         any_rec = next(iter(cur.records(k).values()), {})
         lines.append(f"| {cell_name(k)} | " + " | ".join(vals) + f" | {md(any_rec.get('irq_mask', '?'))} |")
@@ -197,7 +207,7 @@ def history_page(cur):
              "between runs of the same method identity; figures of other identities are "
              "history, not findings.", ""]
     for case in HISTORY_CASES:
-        h = history.case_history(cur.st, cases.parse(case), accel="tcg-icount")
+        h = history.case_history(cur.st, cases.parse(case), accel="tcg-icount", runs=cur.runs)
         for (arch, config, accel), rows in sorted(h.items(), key=lambda x: (arch_order([x[0][0]]), x[0])):
             if config not in ("default", "preempt-full"):
                 continue
@@ -217,7 +227,7 @@ def history_page(cur):
                 "history-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{case}-{arch}-{config}"),
                 f"{case}, {arch}, {config}, irqbench {cur.method}")
             if name:
-                lines += [f"![{case}, {arch}, {config}](../../plots/out/{name}.svg)", ""]
+                lines += ["Drawn: " + plot_paths([name]) + ".", ""]
     return write("history.md", "History across releases", lines)
 
 
@@ -232,21 +242,28 @@ def stale_page(cur):
     return write("stale.md", "Not re-measured", lines)
 
 
-def pipeline_logs(name, kinds):
+def readable(path, tracked):
+    return tracked is None or os.path.realpath(path) in tracked
+
+
+def pipeline_logs(name, kinds, tracked=None):
     """(kind, lines) of each results/pipeline/NAME (a format string of the
-    kind) that is there."""
+    kind) that is there (and in TRACKED, where given)."""
     for kind in kinds:
         p = os.path.join(RESULTS, "pipeline", name.format(kind))
-        if os.path.exists(p):
+        if os.path.exists(p) and readable(p, tracked):
             with open(p, encoding="utf-8") as fh:
                 yield kind, fh.read().splitlines()
 
 
-def pipeline_page():
+def pipeline_page(tracked=None):
+    """TRACKED: the files under results/ it may read (report --check: those
+    git tracks, as RESULTS.md is judged by the committed runs), or None."""
     lines = ["How long irqbench itself takes, from `make bench-pipeline`, `make time-matrix`, "
              "`make time-lava` (one cell direct and through LAVA's dispatcher) and `make "
              "time-check` (`results/pipeline/`), each with the commit it timed.", ""]
-    paths = sorted(glob.glob(os.path.join(RESULTS, "pipeline", "hyperfine-*.json")))
+    paths = sorted(p for p in glob.glob(os.path.join(RESULTS, "pipeline", "hyperfine-*.json"))
+                   if readable(p, tracked))
     if paths:
         lines += ["| command | mean s | stddev s | min s | max s | runs |",
                   "|---|---:|---:|---:|---:|---:|"]
@@ -255,12 +272,12 @@ def pipeline_page():
                 for r in json.load(fh).get("results", []):
                     lines.append(f"| {md(r['command'])} | {r['mean']:.1f} | {r.get('stddev') or 0:.1f} "
                                  f"| {r['min']:.1f} | {r['max']:.1f} | {len(r.get('times', []))} |")
-    for kind, log in pipeline_logs("matrix-{}.log", ("first", "warm")):
+    for kind, log in pipeline_logs("matrix-{}.log", ("first", "warm"), tracked):
         commit = next((l.split(":", 1)[1].strip() for l in log if l.startswith("commit:")), "?")
         boots = [int(m.group(2)) for m in (re.match(r"\[(.+?)\s*\] boot\s+(\d+)s", l) for l in log) if m]
         lines.append(f"- `make matrix` {kind} pass (commit `{commit}`): {len(boots)} cells booted "
                      f"in {sum(boots)} s.")
-    for kind, log in pipeline_logs("check-{}.log", ("cold", "warm")):
+    for kind, log in pipeline_logs("check-{}.log", ("cold", "warm"), tracked):
         facts = dict(l.split(": ", 1) for l in log[:5] if ": " in l)
         stages = [m.groups() for m in (re.match(r"\[check\s*\] (\S+)\s+(\d+)s", l) for l in log) if m]
         slow = ", ".join(f"{s} {t} s" for s, t in sorted(stages, key=lambda x: -int(x[1]))[:3])
@@ -268,7 +285,7 @@ def pipeline_page():
                      f"{facts.get('date', '?')}): {facts.get('wall', '?')}, exit {facts.get('exit', '?')}, "
                      f"`{log[-1].strip()}`; the longest stages: {slow}.")
     cal = os.path.join(RESULTS, "calibration.json")
-    if os.path.exists(cal):
+    if os.path.exists(cal) and readable(cal, tracked):
         with open(cal, encoding="utf-8") as fh:
             c = json.load(fh)
         lines += ["", "### The ns gate's calibration (`make calibrate`)", "",
@@ -280,12 +297,14 @@ def pipeline_page():
     return write("pipeline.md", "The pipeline's own timings", lines)
 
 
-def all_pages(cur, figs):
-    """Every page; their links for RESULTS.md."""
+def all_pages(cur, figs, tracked=None):
+    """Every page; the links RESULTS.md gives to the findings among them
+    (the cells not re-measured and the pipeline's timings are process
+    material: the page names its method identity once and links the
+    stale list there, docs/method.md links the pipeline page)."""
     made = [cells_page(cur, figs), arches_page(cur, figs), kernels_page(cur, figs),
-            hazards_page(cur, figs), history_page(cur), stale_page(cur), pipeline_page()]
+            hazards_page(cur, figs), history_page(cur), stale_page(cur), pipeline_page(tracked)]
     titles = {"cells.md": "every cell's figures", "arches.md": "the five arches like for like",
               "kernels.md": "6.1, 6.12 and 7.3 side by side", "hazards.md": "the hand-over-hand hazard",
-              "history.md": "history across releases", "stale.md": "cells not re-measured",
-              "pipeline.md": "the pipeline's timings and the ns gate's calibration"}
-    return [f"- [{titles[m]}](docs/results/{m})" for m in made]
+              "history.md": "history across releases"}
+    return [f"- [{titles[m]}](docs/results/{m})" for m in made if m in titles]
