@@ -285,6 +285,8 @@ stage kcidb && pytest_stage kcidb test_kcidb
 stage cli && pytest_stage cli test_cli
 # The record's fields, the variant table and the tree's layout, each in one home
 stage schema && pytest_stage schema test_schema
+# Every relative link of RESULTS.md and its pages names a file git tracks
+stage schema && pytest_stage links test_links
 # Every LAVA job of the whole matrix valid by LAVA's own schema; planted faults caught
 stage lava && pytest_stage lava test_lava
 
