@@ -83,7 +83,7 @@ def main(argv):
                        "not tracked: " + ", ".join(sorted(set(dead))[:10])
                        + (f" (+{len(set(dead)) - 10} more)" if len(set(dead)) > 10 else "")
                        if dead else None))
-        checks.append((not no_anchor, f"every #anchor of {page} names a heading of its page",
+        checks.append((not no_anchor, f"every anchor (a link after the hash) of {page} names a heading of its page",
                        "no such heading: " + ", ".join(sorted(set(no_anchor))) if no_anchor else None))
     return tap.report(checks)
 
