@@ -71,7 +71,10 @@ deps:
 # Each target below is scripts/make-run.sh TARGET, which reads the
 # target's variables from the environment, checks them and runs its tool.
 # matrix.sh checks the run's variables, then installs what is missing.
-bench matrix:
+bench:
+	$(RUN_TARGET)
+
+matrix:
 	$(RUN_TARGET)
 
 # every cell RESULTS.md publishes, at the current method identity
@@ -114,7 +117,13 @@ check-lava:
 
 # The matrix as LAVA jobs (irqbench/lava/): build/lava/jobs/<cell>.<device-type>.yaml;
 # LAVA_URL is where a lab finds build/lava/ (default file://, for lava-run here)
-lava lava-run lava-submit:
+lava:
+	$(RUN_TARGET)
+
+lava-run:
+	$(RUN_TARGET)
+
+lava-submit:
 	$(RUN_TARGET)
 
 # a LAVA job's results as a run (results/<run-id>/ with run.json's lava key, stored)
@@ -125,7 +134,22 @@ fuzz:
 	$(RUN_TARGET)
 
 # the host tooling (irqbench/), with Debian's Python and what it needs
-compare history explain kcidb baseline results:
+compare:
+	$(RUN_TARGET)
+
+history:
+	$(RUN_TARGET)
+
+explain:
+	$(RUN_TARGET)
+
+kcidb:
+	$(RUN_TARGET)
+
+baseline:
+	$(RUN_TARGET)
+
+results:
 	$(RUN_TARGET)
 
 calibrate:
