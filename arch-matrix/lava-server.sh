@@ -69,11 +69,6 @@ inside() {
 	done
 }
 
-refuse() {
-	echo "irqbench: error: $*" >&2
-	exit 3
-}
-
 # free_port: a loopback port nothing listens on now
 free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

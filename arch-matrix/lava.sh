@@ -26,13 +26,6 @@ here=$IRQBENCH_ROOT/arch-matrix
 art=$IRQBENCH_ROOT/build/lava
 RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
 
-# refuse MESSAGE: a usage or data error (exit 3, as the host tools do)
-refuse() {
-	echo "irqbench: error: $*" >&2
-	exit 3
-}
-
-
 jobs_cmd() {
 	local cells what arch kernel config why t
 	cells=$(irqpy cells cells) || exit 3

@@ -35,6 +35,13 @@ die() {
 	exit 1
 }
 
+# refuse REASON: bad input (a variable, an argument), refused before any
+# work: one line, exit 3
+refuse() {
+	echo "irqbench: error: $*" >&2
+	exit 3
+}
+
 # progress CELL STEP START_SECONDS MESSAGE: one line per cell and step.
 progress() {
 	local now

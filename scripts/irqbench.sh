@@ -9,12 +9,10 @@
 # the file IRQBENCH_RC_FILE names; a failure before the tool ran (make's own,
 # a missing package) keeps make's code.
 set -uo pipefail
+# shellcheck source=../arch-matrix/lib.sh
+. "$(dirname "$0")/../arch-matrix/lib.sh"
 
-refuse() {
-	echo "irqbench: error: $*" >&2
-	exit 3
-}
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$IRQBENCH_ROOT
 [ $# -ge 1 ] || refuse "usage: scripts/irqbench.sh TARGET [NAME=VALUE]... (make help lists them)"
 target=$1
 shift

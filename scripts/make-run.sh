@@ -20,11 +20,6 @@ trap 'rc=$?; [ -z "${IRQBENCH_RC_FILE:-}" ] || echo "$rc" >"$IRQBENCH_RC_FILE"' 
 # tests): they are in the environment already, as data.
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
-refuse() {
-	echo "irqbench: error: $*" >&2
-	exit 3
-}
-
 # q VALUE: VALUE as one shell word, on one line (printf %q)
 q() {
 	printf '%q' "$1"

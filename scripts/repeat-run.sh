@@ -12,10 +12,6 @@ set -euo pipefail
 # shellcheck source=../arch-matrix/lib.sh
 . "$(dirname "$0")/../arch-matrix/lib.sh"
 
-refuse() {
-	echo "irqbench: repeat-run: $*" >&2
-	exit 3
-}
 [ $# = 1 ] || refuse "usage: repeat-run.sh RUN_DIR (or a run id under results/)"
 RESULTS=${RESULTS:-$IRQBENCH_ROOT/results}
 run=$1
