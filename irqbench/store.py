@@ -28,6 +28,7 @@ import zlib
 from contextlib import contextmanager
 
 from . import cli, identity, paths, runfiles, validate
+from .case import short
 from .safe_paths import links_in
 from .tables import RECORD
 
@@ -306,7 +307,7 @@ class Store:
                            f"({','.join('?' * len(CELL_COLS))})", tuple(row[x] for x in CELL_COLS))
             seen = set()
             for r in cell_recs:
-                case = (r.get("variant"), r.get("impl"), r.get("depth"), r.get("irq_state"), r.get("boot") or 0)
+                case = short(r) + (r.get("boot") or 0,)
                 if case in seen:
                     # one case twice in a boot: which one a page shows would be chance
                     raise ValueError(f"irqbench: run {run_id}, cell {cell}: two records of "

@@ -19,6 +19,7 @@ plain-TCG runs have such figures), and the ns gate judges it by its
 spread, not its sign.
 """
 import csv
+import functools
 import gzip
 import json
 import math
@@ -59,10 +60,33 @@ def _text(s):
     return isinstance(s, str) and len(s) <= MAX_TEXT and s.isprintable()
 
 
+def nul_at(v, path=""):
+    """Where in the JSON value V a string (or a key) holds a NUL byte, as
+    a path ('' for V itself); None when none does."""
+    if isinstance(v, str):
+        return path if "\0" in v else None
+    items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else ()
+    for k, x in items:
+        sub = f"{path}.{k}" if isinstance(k, str) and path else k if isinstance(k, str) else f"{path}[{k}]"
+        if isinstance(k, str) and "\0" in k:
+            return f"{path}[{k!r}]"
+        found = nul_at(x, sub)
+        if found is not None:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def config_names():
+    """The config names of configs/, read once per process (every record
+    of every run is checked against them)."""
+    return frozenset(fragments.names())
+
+
 def known_config(config):
     if not isinstance(config, str) or not config:
         return False
-    return all(p in fragments.names() for p in config.split("+"))
+    return all(p in config_names() for p in config.split("+"))
 
 
 class Check:
@@ -91,7 +115,9 @@ class Check:
             v = meta.get(k)
             if v is not None and not _text(v):
                 self.fail(where, k, f"{_show(v)} is not one line of printable text")
-        self._no_nul(where, meta, "")
+        nul = nul_at(meta)
+        if nul is not None:
+            self.fail(where, nul or "-", "holds a NUL byte")
         cells = meta.get("cells", [])
         if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
             self.fail(where, "cells", "not a list of objects")
@@ -101,18 +127,6 @@ class Check:
         for c in cells:
             self.cell_entry(c, tables)
         return meta
-
-    def _no_nul(self, where, v, path):
-        if isinstance(v, str) and "\0" in v:
-            self.fail(where, path or "-", "holds a NUL byte")
-        if isinstance(v, dict):
-            for k, x in v.items():
-                if "\0" in str(k):
-                    self.fail(where, path, "a key holds a NUL byte")
-                self._no_nul(where, x, f"{path}.{k}" if path else k)
-        if isinstance(v, list):
-            for i, x in enumerate(v):
-                self._no_nul(where, x, f"{path}[{i}]")
 
     def cell_entry(self, c, tables):
         where = f"run.json cell {_show(c.get('cell'))}"
@@ -292,4 +306,6 @@ def check_traces(run, traces):
         m = CASE_RE.match(t.get("case")) if isinstance(t.get("case"), str) else None
         if not m or not 1 <= int(m.group(2)) <= MAX_DEPTH:
             raise Refused(run, where, f"[{i}].case", f"{_show(t.get('case'))} is not a case name")
-        Check(run)._no_nul(where, t, f"[{i}]")  # pylint: disable=protected-access
+        nul = nul_at(t, f"[{i}]")
+        if nul is not None:
+            raise Refused(run, where, nul, "holds a NUL byte")
